@@ -1,0 +1,63 @@
+# Two commands for a fresh machine: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test serve worker install dev-install migrate seed lint format migrations-check deploy-check bench ci e2e clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+# A local, git-ignored settings file for trying the product: debug on, a fresh random key.
+.env:
+	@$(PYTHON) -c "import secrets; open('.env', 'w').write('# Local settings for trying the clinic; see .env.example. Never use in production.\nDEBUG=on\nSECRET_KEY=' + secrets.token_urlsafe(50) + '\n')"
+	@echo "Wrote .env (debug on, a new random SECRET_KEY)."
+
+migrate: install .env
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite; on PostgreSQL when DATABASE_URL points at one, else on SQLite.
+test: install .env
+	$(BIN)/pytest
+
+serve: install
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(BIN)/gunicorn clinic.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+worker: install .env
+	$(PY) manage.py db_worker
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install .env
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install .env
+	$(PY) manage.py bench
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,114 @@
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import Group
+from django.contrib.auth.forms import UserCreationForm
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import ClientProfile, Role, User
+
+PROFILE_FIELDSETS = (
+    ("About you", ["first_name", "last_name", "date_of_birth", "email", "phone"]),
+    ("Emergency contact", ["emergency_contact_name", "emergency_contact_phone"]),
+    (
+        "Your doctor",
+        ["physician_name", "physician_practice", "physician_phone", "physician_email"],
+    ),
+    ("How we keep in touch", ["contact_by_email", "contact_by_phone", "reminders"]),
+)
+
+
+class SignUpForm(UserCreationForm):
+    """A new client account: a user in the Client group with its client profile."""
+
+    first_name = forms.CharField(max_length=80)
+    last_name = forms.CharField(max_length=80)
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = "You log in with this address; we never share it."
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Create my account"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this e-mail address already exists. Log in, or reset "
+                "your password if you have forgotten it.",
+                code="duplicate_email",
+            )
+        return email
+
+    @transaction.atomic
+    def save(self, commit=True):
+        user = super().save(commit=True)
+        user.groups.add(Group.objects.get(name=Role.CLIENT))
+        # A profile front desk already made for this address becomes the client's own.
+        profile = ClientProfile.objects.filter(user__isnull=True, email__iexact=user.email).first()
+        if profile is None:
+            profile = ClientProfile(email=user.email)
+        profile.user = user
+        profile.first_name = user.first_name
+        profile.last_name = user.last_name
+        profile.save()
+        return user
+
+
+class ClientProfileForm(forms.ModelForm):
+    """The profile as a client edits it, and as front desk creates and edits it."""
+
+    class Meta:
+        model = ClientProfile
+        fields = [name for _, names in PROFILE_FIELDSETS for name in names]
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "phone": "A number we can reach you on, for example 020 7946 0018.",
+            "physician_name": "Your GP or the doctor who treats your back, if any.",
+        }
+
+    def __init__(self, *args, submit_label="Save", email_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = email_required
+        self.fields["date_of_birth"].required = True
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *(Fieldset(legend, *names) for legend, names in PROFILE_FIELDSETS)
+        )
+        self.helper.add_input(Submit("submit", submit_label))
+
+    def clean_date_of_birth(self):
+        dob = self.cleaned_data.get("date_of_birth")
+        if dob and dob > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.", code="future")
+        if dob and dob < date(1900, 1, 1):
+            raise forms.ValidationError("Check the year of birth.", code="too_old")
+        return dob
+
+    def clean_email(self):
+        return self.cleaned_data.get("email", "").strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and not self.has_error("phone"):
+            raise forms.ValidationError(
+                "Give an e-mail address or a phone number so we can reach you.",
+                code="unreachable",
+            )
+        return cleaned
+
+
+class ClientSearchForm(forms.Form):
+    q = forms.CharField(label="Find a client", required=False, max_length=100)
+
+
+def password_help():
+    return password_validation.password_validators_help_text_html()

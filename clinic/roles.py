@@ -1,0 +1,45 @@
+"""Role groups and their permissions, as data migrations set them up.
+
+Each app's data migration calls ``grant`` for the permissions its models add, so the
+groups stay complete as apps arrive. Functions take the migration's ``apps`` registry.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+
+def ensure_permissions(apps):
+    """Create every model permission now; Django would only do it after ``migrate``."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
+def grant(apps, role, permissions):
+    """Give ``role`` the ``app_label.codename`` permissions (creating the group if needed)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ensure_permissions(apps)
+    group, _ = Group.objects.get_or_create(name=role)
+    for dotted in permissions:
+        app_label, codename = dotted.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+
+
+def revoke(apps, role, permissions):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name=role).first()
+    if group is None:
+        return
+    for dotted in permissions:
+        app_label, codename = dotted.split(".")
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        )
+
+
+def model_permissions(app_label, models, actions=("add", "change", "delete", "view")):
+    return [f"{app_label}.{action}_{model}" for model in models for action in actions]

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from clinic import views
+
+admin.site.site_header = "Clinic back office"
+admin.site.site_title = "Clinic back office"
+admin.site.index_title = "Run the clinic"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("clients/", views.client_list, name="client_list"),
+    path("clients/new/", views.client_create, name="client_create"),
+    path("clients/<uuid:public_id>/", views.client_detail, name="client_detail"),
+    path("clients/<uuid:public_id>/edit/", views.client_edit, name="client_edit"),
+    path("intake/", include("intake.urls")),
+    path("bookings/", include("bookings.urls")),
+    path("library/", include("library.urls")),
+    path("admin/", admin.site.urls),
+]

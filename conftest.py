@@ -1,0 +1,22 @@
+"""Deselect (never skip) tests that concern the other database.
+
+`postgres_only` tests need PostgreSQL features (exclusion constraints, real parallel
+writers, full-text ranking); `sqlite_only` tests concern SQLite's locking. Which one runs
+follows DATABASE_URL, so a PostgreSQL run reports no skips.
+"""
+
+import os
+
+
+def _on_postgres():
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    unwanted = "sqlite_only" if _on_postgres() else "postgres_only"
+    kept, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker(unwanted) else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
