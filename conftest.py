@@ -7,6 +7,8 @@ follows DATABASE_URL, so a PostgreSQL run reports no skips.
 
 import os
 
+import pytest
+
 
 def _on_postgres():
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://"))
@@ -20,3 +22,9 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _run_tasks_immediately(settings):
+    """Background tasks run inline in tests; a test about the worker overrides this."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
