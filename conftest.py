@@ -11,7 +11,9 @@ import pytest
 
 
 def _on_postgres():
-    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://"))
+    return os.environ.get("DATABASE_URL", "").startswith(
+        ("postgres://", "postgresql://", "pgsql://")
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -22,6 +24,13 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Password hashing is deliberately slow; tests make many users and need no security.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

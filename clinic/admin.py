@@ -33,7 +33,13 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "password1", "password2"),
+            },
+        ),
     )
 
     def get_queryset(self, request):
@@ -56,13 +62,23 @@ class RoomInline(admin.TabularInline):
 
 @admin.register(Location)
 class LocationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "phone", "time_zone", "cancellation_cutoff_hours", "slot_step_minutes", "active"]
+    list_display = [
+        "name",
+        "phone",
+        "time_zone",
+        "cancellation_cutoff_hours",
+        "slot_step_minutes",
+        "active",
+    ]
     list_filter = ["active", "time_zone"]
     search_fields = ["name", "address"]
     inlines = [RoomInline, ClosureInline]
     fieldsets = (
         (None, {"fields": ("name", "address", "phone", "email", "active")}),
-        ("Time and emergencies", {"fields": ("time_zone", "emergency_number", "urgent_advice_number")}),
+        (
+            "Time and emergencies",
+            {"fields": ("time_zone", "emergency_number", "urgent_advice_number")},
+        ),
         (
             "Booking rules",
             {
@@ -110,7 +126,15 @@ class TechniqueAdmin(admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "technique", "duration_minutes", "buffer_minutes", "price", "is_reassessment", "active"]
+    list_display = [
+        "name",
+        "technique",
+        "duration_minutes",
+        "buffer_minutes",
+        "price",
+        "is_reassessment",
+        "active",
+    ]
     list_filter = ["active", "technique", "is_reassessment"]
     list_editable = ["active"]
     list_select_related = ["technique"]
@@ -120,7 +144,10 @@ class ServiceAdmin(SimpleHistoryAdmin):
     actions = ["activate", "deactivate"]
     fieldsets = (
         (None, {"fields": ("name", "slug", "technique", "description", "active")}),
-        ("Time and price", {"fields": ("duration_minutes", "buffer_minutes", "price", "is_reassessment")}),
+        (
+            "Time and price",
+            {"fields": ("duration_minutes", "buffer_minutes", "price", "is_reassessment")},
+        ),
         ("Rooms", {"fields": ("rooms",)}),
     )
 
@@ -174,7 +201,15 @@ class TherapistAdmin(admin.ModelAdmin):
 
 @admin.register(WorkingHours)
 class WorkingHoursAdmin(admin.ModelAdmin):
-    list_display = ["therapist", "weekday", "start_time", "end_time", "location", "valid_from", "valid_until"]
+    list_display = [
+        "therapist",
+        "weekday",
+        "start_time",
+        "end_time",
+        "location",
+        "valid_from",
+        "valid_until",
+    ]
     list_filter = ["location", "weekday", "therapist"]
     list_select_related = ["therapist__user", "location"]
 
@@ -197,7 +232,17 @@ class ClientProfileAdmin(SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("first_name", "last_name", "date_of_birth", "email", "phone", "user")}),
         ("Emergency contact", {"fields": ("emergency_contact_name", "emergency_contact_phone")}),
-        ("Physician", {"fields": ("physician_name", "physician_practice", "physician_phone", "physician_email")}),
+        (
+            "Physician",
+            {
+                "fields": (
+                    "physician_name",
+                    "physician_practice",
+                    "physician_phone",
+                    "physician_email",
+                )
+            },
+        ),
         ("Preferences", {"fields": ("contact_by_email", "contact_by_phone", "reminders")}),
         ("Record", {"fields": ("public_id", "created_at", "created_by")}),
     )

@@ -6,7 +6,17 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from clinic.models import ClientProfile, Location, Role, Room, Service, Technique, Therapist, User, WorkingHours
+from clinic.models import (
+    ClientProfile,
+    Location,
+    Role,
+    Room,
+    Service,
+    Technique,
+    Therapist,
+    User,
+    WorkingHours,
+)
 
 DEMO_PASSWORD = "demo-clinic-2026"
 
@@ -20,33 +30,104 @@ LOCATION = {
 ROOMS = ["Room 1", "Room 2", "Room 3"]
 
 SERVICES = [
-    ("Swedish massage", "swedish-massage", "swedish", 60, Decimal("55.00"),
-     "Long, flowing strokes with light to medium pressure. A gentle start, good for stress and for anyone new to massage."),
-    ("Deep tissue massage", "deep-tissue-massage", "deep_tissue", 60, Decimal("65.00"),
-     "Slow, firm pressure on the deeper layers of muscle, often chosen for long-standing back pain."),
-    ("Trigger point therapy", "trigger-point-therapy", "trigger_point", 60, Decimal("65.00"),
-     "Steady pressure on tight, tender knots that can send pain elsewhere, such as down a leg."),
-    ("Myofascial release", "myofascial-release", "myofascial", 60, Decimal("65.00"),
-     "Gentle, sustained stretching of the tissue around the muscles to ease stiffness."),
-    ("Sports massage", "sports-massage", "sports", 60, Decimal("60.00"),
-     "Work on the muscles you train with: recovery, flexibility and keeping niggles at bay."),
-    ("Reassessment visit", "reassessment-visit", "swedish", 30, Decimal("35.00"),
-     "A shorter visit at the end of a course: we check your progress and plan what comes next."),
+    (
+        "Swedish massage",
+        "swedish-massage",
+        "swedish",
+        60,
+        Decimal("55.00"),
+        "Long, flowing strokes with light to medium pressure. A gentle start, good for stress and for anyone new to massage.",
+    ),
+    (
+        "Deep tissue massage",
+        "deep-tissue-massage",
+        "deep_tissue",
+        60,
+        Decimal("65.00"),
+        "Slow, firm pressure on the deeper layers of muscle, often chosen for long-standing back pain.",
+    ),
+    (
+        "Trigger point therapy",
+        "trigger-point-therapy",
+        "trigger_point",
+        60,
+        Decimal("65.00"),
+        "Steady pressure on tight, tender knots that can send pain elsewhere, such as down a leg.",
+    ),
+    (
+        "Myofascial release",
+        "myofascial-release",
+        "myofascial",
+        60,
+        Decimal("65.00"),
+        "Gentle, sustained stretching of the tissue around the muscles to ease stiffness.",
+    ),
+    (
+        "Sports massage",
+        "sports-massage",
+        "sports",
+        60,
+        Decimal("60.00"),
+        "Work on the muscles you train with: recovery, flexibility and keeping niggles at bay.",
+    ),
+    (
+        "Reassessment visit",
+        "reassessment-visit",
+        "swedish",
+        30,
+        Decimal("35.00"),
+        "A shorter visit at the end of a course: we check your progress and plan what comes next.",
+    ),
 ]
 
 THERAPISTS = [
-    ("therapist@example.com", "Maya", "Okafor", ["swedish", "deep_tissue", "trigger_point", "myofascial"],
-     "Ten years treating back and neck pain; gentle with first-timers.",
-     [(0, "09:00", "17:00"), (1, "09:00", "17:00"), (3, "12:00", "20:00"), (4, "09:00", "17:00")]),
-    ("tom.reid@example.com", "Tom", "Reid", ["deep_tissue", "sports", "trigger_point"],
-     "Former rugby physio; sports injuries and long-standing lower back pain.",
-     [(1, "10:00", "18:00"), (2, "10:00", "18:00"), (4, "10:00", "18:00"), (5, "09:00", "13:00")]),
-    ("priya.shah@example.com", "Priya", "Shah", ["swedish", "myofascial", "neuromuscular"],
-     "Calm, light-pressure work; pregnancy massage and stress-related tension.",
-     [(0, "12:00", "20:00"), (2, "09:00", "17:00"), (3, "09:00", "17:00")]),
-    ("leo.martin@example.com", "Leo", "Martin", ["swedish", "deep_tissue", "sports", "myofascial"],
-     "Desk-worker necks and shoulders; posture and movement advice.",
-     [(0, "09:00", "15:00"), (2, "12:00", "20:00"), (4, "09:00", "17:00"), (5, "09:00", "13:00")]),
+    (
+        "therapist@example.com",
+        "Maya",
+        "Okafor",
+        ["swedish", "deep_tissue", "trigger_point", "myofascial"],
+        "Ten years treating back and neck pain; gentle with first-timers.",
+        [
+            (0, "09:00", "17:00"),
+            (1, "09:00", "17:00"),
+            (3, "12:00", "20:00"),
+            (4, "09:00", "17:00"),
+        ],
+    ),
+    (
+        "tom.reid@example.com",
+        "Tom",
+        "Reid",
+        ["deep_tissue", "sports", "trigger_point"],
+        "Former rugby physio; sports injuries and long-standing lower back pain.",
+        [
+            (1, "10:00", "18:00"),
+            (2, "10:00", "18:00"),
+            (4, "10:00", "18:00"),
+            (5, "09:00", "13:00"),
+        ],
+    ),
+    (
+        "priya.shah@example.com",
+        "Priya",
+        "Shah",
+        ["swedish", "myofascial", "neuromuscular"],
+        "Calm, light-pressure work; pregnancy massage and stress-related tension.",
+        [(0, "12:00", "20:00"), (2, "09:00", "17:00"), (3, "09:00", "17:00")],
+    ),
+    (
+        "leo.martin@example.com",
+        "Leo",
+        "Martin",
+        ["swedish", "deep_tissue", "sports", "myofascial"],
+        "Desk-worker necks and shoulders; posture and movement advice.",
+        [
+            (0, "09:00", "15:00"),
+            (2, "12:00", "20:00"),
+            (4, "09:00", "17:00"),
+            (5, "09:00", "13:00"),
+        ],
+    ),
 ]
 
 ACCOUNTS = [
@@ -112,7 +193,12 @@ def seed_clinic():
         if role == Role.CLIENT:
             ClientProfile.objects.get_or_create(
                 user=user,
-                defaults={"first_name": first, "last_name": last, "email": email, "phone": "07700 900123"},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": email,
+                    "phone": "07700 900123",
+                },
             )
     # A client who phoned in: no e-mail, no online account.
     ClientProfile.objects.get_or_create(

@@ -208,7 +208,9 @@ class Room(models.Model):
     class Meta:
         ordering = ["location", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["location", "name"], name="room_name_unique_per_location"),
+            models.UniqueConstraint(
+                fields=["location", "name"], name="room_name_unique_per_location"
+            ),
         ]
 
     def __str__(self):
@@ -265,7 +267,9 @@ class Service(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="service_duration_positive"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="service_duration_positive"
+            ),
             models.CheckConstraint(condition=Q(price__gte=0), name="service_price_not_negative"),
         ]
 
@@ -382,7 +386,9 @@ class TimeOff(models.Model):
         ordering = ["start"]
         verbose_name_plural = "time off"
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="time_off_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="time_off_end_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["therapist", "end"], name="time_off_ther_end_idx")]
 
@@ -391,7 +397,9 @@ class TimeOff(models.Model):
 
     def clean(self):
         if self.start and self.end and self.end <= self.start:
-            raise ValidationError({"end": "Time off must end after it starts."}, code="end_before_start")
+            raise ValidationError(
+                {"end": "Time off must end after it starts."}, code="end_before_start"
+            )
 
 
 class ClientProfileQuerySet(models.QuerySet):
@@ -427,7 +435,9 @@ class ClientProfile(models.Model):
     phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
     date_of_birth = models.DateField(null=True, blank=True)
     emergency_contact_name = models.CharField(max_length=120, blank=True)
-    emergency_contact_phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
+    emergency_contact_phone = models.CharField(
+        max_length=32, blank=True, validators=[validate_phone]
+    )
     physician_name = models.CharField("physician's name", max_length=120, blank=True)
     physician_practice = models.CharField("physician's practice", max_length=200, blank=True)
     physician_phone = models.CharField(
@@ -467,12 +477,12 @@ class ClientProfile(models.Model):
     def __str__(self):
         return self.full_name
 
+    def get_absolute_url(self):
+        return reverse("client_detail", args=[self.public_id])
+
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
-
-    def get_absolute_url(self):
-        return reverse("client_detail", args=[self.public_id])
 
     def age_on(self, day: date):
         if not self.date_of_birth:

@@ -20,7 +20,7 @@ NAV = [
 
 
 def audiences(user):
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return {"anonymous"}
     found = set()
     if user.is_client:
@@ -39,7 +39,7 @@ def nav_links(context):
     request = context.get("request")
     if request is None:
         return []
-    who = audiences(request.user)
+    who = audiences(getattr(request, "user", None))
     links = []
     for label, name, seen_by in NAV:
         if not who & seen_by:

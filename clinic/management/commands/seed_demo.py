@@ -9,7 +9,9 @@ APP_SEEDERS = ["intake.demo", "library.demo", "bookings.demo"]
 
 
 class Command(BaseCommand):
-    help = "Create the demo clinic, its therapists and one demo account per role. Safe to run twice."
+    help = (
+        "Create the demo clinic, its therapists and one demo account per role. Safe to run twice."
+    )
 
     def handle(self, *args, **options):
         location, created = seed_clinic()
@@ -28,7 +30,11 @@ class Command(BaseCommand):
         else:
             self.stdout.write("The demo data is already there; nothing changed.")
         self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(f"Demo accounts (password for all: {DEMO_PASSWORD})")
+        )
         for email, _first, _last, role, _staff in ACCOUNTS:
             self.stdout.write(f"  {role:<13} {email}")
-        self.stdout.write(f"  {'Therapist':<13} {THERAPISTS[0][0]} (and {len(THERAPISTS) - 1} more)")
+        self.stdout.write(
+            f"  {'Therapist':<13} {THERAPISTS[0][0]} (and {len(THERAPISTS) - 1} more)"
+        )

@@ -1,0 +1,51 @@
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from clinic.demo import DEMO_PASSWORD
+from clinic.models import ClientProfile, Location, Room, Service, Therapist, User, WorkingHours
+
+
+class SeedDemoTests(TestCase):
+    def counts(self):
+        return {
+            model.__name__: model.objects.count()
+            for model in (Location, Room, Service, Therapist, WorkingHours, User, ClientProfile)
+        }
+
+    def test_seed_demo_creates_the_demo_clinic_and_running_it_twice_changes_nothing(self):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        first = self.counts()
+        self.assertEqual(first["Location"], 1)
+        self.assertEqual(first["Room"], 3)
+        self.assertEqual(first["Therapist"], 4)
+        self.assertTrue(
+            {"swedish", "deep_tissue", "trigger_point", "myofascial", "sports"}
+            <= set(Service.objects.values_list("technique__code", flat=True))
+        )
+        self.assertTrue(Service.objects.filter(is_reassessment=True).exists())
+        self.assertIn("frontdesk@example.com", out.getvalue())
+        for therapist in Therapist.objects.all():
+            self.assertTrue(therapist.working_hours.exists())
+
+        again = StringIO()
+        call_command("seed_demo", stdout=again)
+        self.assertEqual(self.counts(), first)
+        self.assertIn("nothing changed", again.getvalue())
+
+    def test_every_demo_account_can_log_in_with_its_role(self):
+        call_command("seed_demo", stdout=StringIO())
+        for email, check in [
+            ("client@example.com", "is_client"),
+            ("therapist@example.com", "is_therapist"),
+            ("frontdesk@example.com", "is_front_desk"),
+            ("admin@example.com", "is_clinic_admin"),
+        ]:
+            user = User.objects.get(email=email)
+            self.assertTrue(getattr(user, check), email)
+            self.assertTrue(self.client.login(username=email, password=DEMO_PASSWORD))
+            self.assertEqual(self.client.get(reverse("home")).status_code, 200)
+            self.client.logout()
