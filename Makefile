@@ -32,7 +32,7 @@ run: seed
 
 # The whole suite; on PostgreSQL when DATABASE_URL points at one, else on SQLite.
 test: install .env
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 serve: install
 	$(PY) manage.py collectstatic --noinput

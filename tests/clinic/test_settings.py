@@ -82,3 +82,14 @@ def test_a_postgres_url_uses_psycopg_with_persistent_health_checked_connections(
     assert loaded["engine"] == "django.db.backends.postgresql"
     assert loaded["conn_max_age"] == 60
     assert loaded["health"] is True
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    import re
+
+    settings_source = (ROOT / "clinic" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
+    example = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z_]+)=", example, flags=re.MULTILINE))
+    assert read, "the pattern found no settings"
+    assert read <= listed, f"missing from .env.example: {sorted(read - listed)}"
