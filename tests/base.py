@@ -27,7 +27,9 @@ PASSWORD = "a-long-test-password-42"
 
 
 def make_user(email, role=None, *, first_name="Test", last_name="Person", **extra):
-    user = User.objects.create_user(email, PASSWORD, first_name=first_name, last_name=last_name, **extra)
+    user = User.objects.create_user(
+        email, PASSWORD, first_name=first_name, last_name=last_name, **extra
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
@@ -68,8 +70,15 @@ def make_service(name="Swedish massage", technique="swedish", *, minutes=60, buf
     )
 
 
-def make_therapist(email="therapist@example.com", *, location=None, techniques=("swedish",),
-                   hours=(), first_name="Theo", last_name="Therapist"):
+def make_therapist(
+    email="therapist@example.com",
+    *,
+    location=None,
+    techniques=("swedish",),
+    hours=(),
+    first_name="Theo",
+    last_name="Therapist",
+):
     """``hours``: (weekday, "09:00", "17:00") tuples at ``location``."""
     user = make_user(email, Role.THERAPIST, first_name=first_name, last_name=last_name)
     therapist = Therapist.objects.create(user=user)
@@ -96,7 +105,9 @@ class ClinicTestCase(TestCase):
         cls.room = Room.objects.create(location=cls.location, name="Room 1")
         cls.client_user = make_client("client@example.com", first_name="Ann", last_name="Client")
         cls.client_profile = cls.client_user.client_profile
-        cls.other_client_user = make_client("other@example.com", first_name="Olga", last_name="Other")
+        cls.other_client_user = make_client(
+            "other@example.com", first_name="Olga", last_name="Other"
+        )
         cls.other_client_profile = cls.other_client_user.client_profile
         cls.therapist = make_therapist("therapist@example.com", location=cls.location)
         cls.therapist_user = cls.therapist.user
