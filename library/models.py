@@ -229,8 +229,12 @@ class Article(models.Model):
         last, due = self.last_reviewed, self.next_review_due
         if last and due and due < last:
             raise ValidationError(
-                {"next_review_due": "The next review must be due on or after the last review."},
-                code="review_due_before_review",
+                {
+                    "next_review_due": ValidationError(
+                        "The next review must be due on or after the last review.",
+                        code="review_due_before_review",
+                    )
+                }
             )
 
     @cached_property
