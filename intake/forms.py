@@ -1,0 +1,440 @@
+from __future__ import annotations
+
+import filetype
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+
+from intake.models import (
+    Category,
+    Decision,
+    Intake,
+    LikelyCause,
+    PainArea,
+    PainCharacter,
+    Pressure,
+    Treatment,
+)
+
+CONSENT_TEXT = (
+    "I have answered these questions truthfully and to the best of my knowledge. I "
+    "understand they are a safety check before massage, not a medical assessment. I will "
+    "tell my therapist before my visit if anything changes. I agree to massage treatment "
+    "that my therapist adapts to these answers, and I know I can ask them to stop at any "
+    "time. I agree that the clinic keeps these answers privately and that only the people "
+    "caring for me may read them."
+)
+
+SCALE = [(n, str(n)) for n in range(11)]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+ANSWER_REQUIRED = "Please answer yes or no."
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def _normalise_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _helper(submit_label, *layout, back_url=None):
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*layout)
+    helper.add_input(Submit("save", submit_label))
+    return helper
+
+
+class PainForm(forms.ModelForm):
+    """Step 1: where it hurts, since when, how much, and what the client hopes for."""
+
+    pain_areas = forms.MultipleChoiceField(
+        label="Where is your pain?",
+        choices=PainArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick every area that hurts. You can also tap the body outline.",
+        error_messages={"required": "Please tick at least one area."},
+    )
+    pain_onset = forms.DateField(
+        label="When did this pain start?",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Your best guess is fine.",
+        error_messages={"required": "Please give the date your pain started, roughly."},
+    )
+    pain_now = forms.TypedChoiceField(
+        label="How much does it hurt right now?",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="0 is no pain at all, 10 the worst pain you can imagine.",
+        error_messages={"required": "Please choose a number from 0 to 10."},
+    )
+    pain_worst = forms.TypedChoiceField(
+        label="At its worst in the last week, how much did it hurt?",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose a number from 0 to 10."},
+    )
+    pain_character = forms.MultipleChoiceField(
+        label="What is it like?",
+        choices=PainCharacter.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    likely_cause = forms.ChoiceField(
+        label="What do you think started it?",
+        choices=LikelyCause.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose one; \u201cI don't know\u201d is fine."},
+    )
+    tried = forms.MultipleChoiceField(
+        label="What have you tried for it?",
+        choices=Treatment.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    stress = forms.TypedChoiceField(
+        label="How stressed have you felt lately?",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="0 is not at all, 10 is extremely.",
+        error_messages={"required": "Please choose a number from 0 to 10."},
+    )
+    sleep_quality = forms.TypedChoiceField(
+        label="How well have you been sleeping?",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="0 is very badly, 10 is very well.",
+        error_messages={"required": "Please choose a number from 0 to 10."},
+    )
+    pressure_preference = forms.ChoiceField(
+        label="What pressure do you like?",
+        choices=Pressure.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose one; \u201cNot sure\u201d is fine."},
+    )
+
+    class Meta:
+        model = Intake
+        fields = [
+            "pain_areas", "pain_onset", "pain_now", "pain_worst", "pain_character",
+            "worse_with", "better_with", "likely_cause", "tried", "goals", "stress",
+            "sleep_quality", "pressure_preference",
+        ]  # fmt: skip
+        labels = {
+            "worse_with": "What makes it worse?",
+            "better_with": "What makes it better?",
+            "goals": "What would you like to get back to, or do more easily?",
+        }
+        widgets = {
+            "worse_with": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+            "better_with": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+            "goals": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+        }
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        for name in ("worse_with", "better_with", "goals"):
+            self.fields[name].max_length = 1000
+            self.fields[name].validators.append(MaxLengthValidator(1000))
+        self.helper = _helper(
+            "Save and continue",
+            Fieldset(
+                "Where it hurts",
+                HTML('{% include "intake/body_map.html" %}'),
+                Div("pain_areas", css_class="body-map-checkboxes"),
+            ),
+            Fieldset("When and how much", "pain_onset", "pain_now", "pain_worst"),
+            Fieldset(
+                "What it is like",
+                "pain_character",
+                "worse_with",
+                "better_with",
+                "likely_cause",
+                "tried",
+            ),
+            Fieldset(
+                "You and your goals", "goals", "stress", "sleep_quality", "pressure_preference"
+            ),
+        )
+
+    def clean_pain_onset(self):
+        onset = self.cleaned_data["pain_onset"]
+        if onset > self.today:
+            raise forms.ValidationError("This date is in the future.", code="future")
+        if onset.year < 1900:
+            raise forms.ValidationError("Please check the year.", code="too_old")
+        return onset
+
+    def clean(self):
+        cleaned = super().clean()
+        now, worst = cleaned.get("pain_now"), cleaned.get("pain_worst")
+        if now is not None and worst is not None and worst < now:
+            self.add_error(
+                "pain_worst",
+                forms.ValidationError(
+                    "Your worst pain in the last week cannot be lower than your pain now.",
+                    code="worst_below_now",
+                ),
+            )
+        return cleaned
+
+
+class HealthForm(forms.Form):
+    """Step 2: one explicit yes or no per active catalog question; no default answer."""
+
+    other_conditions = forms.CharField(
+        label="Anything else about your health we should know?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    medications = forms.CharField(
+        label="Which medicines do you take at the moment?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Include tablets, injections, patches and creams. Write \u201cnone\u201d if none.",
+    )
+
+    def __init__(self, *args, conditions, intake=None, **kwargs):
+        if intake is not None and "initial" not in kwargs:
+            initial = {
+                f"q_{code}": "yes" if value else "no" for code, value in intake.answers.items()
+            }
+            initial["other_conditions"] = intake.other_conditions
+            initial["medications"] = intake.medications
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.conditions = list(conditions)
+        questions = {}
+        for condition in self.conditions:
+            questions[f"q_{condition.code}"] = forms.ChoiceField(
+                label=condition.question,
+                help_text=condition.help_text,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={"required": ANSWER_REQUIRED, "invalid_choice": ANSWER_REQUIRED},
+            )
+        # Questions first, in catalog order (urgent symptoms lead), then the free text.
+        self.fields = {**questions, **self.fields}
+        self.helper = _helper(
+            "Save and continue",
+            Fieldset("Health questions", *questions),
+            Fieldset("In your own words", "other_conditions", "medications"),
+        )
+
+    def answers(self) -> dict[str, bool]:
+        return {c.code: self.cleaned_data[f"q_{c.code}"] == "yes" for c in self.conditions}
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("q_other_serious_condition") == "yes"
+            and not cleaned.get("other_conditions", "").strip()
+        ):
+            self.add_error(
+                "other_conditions",
+                forms.ValidationError(
+                    "Please add a few words about the other condition you told us about.",
+                    code="other_condition_detail",
+                ),
+            )
+        return cleaned
+
+
+class ConsentForm(forms.Form):
+    """Step 3: the consent text, the typed name as a signature, and a guardian if under 18."""
+
+    agree = forms.BooleanField(
+        label="I have read and agree to the statement above.",
+        error_messages={"required": "Please tick the box to agree, or contact us with questions."},
+    )
+    signature_name = forms.CharField(
+        label="Type your full name as your signature",
+        max_length=170,
+        error_messages={"required": "Please type your full name."},
+    )
+    guardian_name = forms.CharField(
+        label="Parent or guardian's full name",
+        max_length=170,
+        required=False,
+        help_text="Needed if you are under 18.",
+    )
+    guardian_consent = forms.BooleanField(
+        label="As parent or guardian, I agree to this treatment.",
+        required=False,
+    )
+
+    def __init__(self, *args, client, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.today = today or timezone.localdate()
+        age = client.age_on(self.today)
+        self.is_minor = age is not None and age < 18
+        fields = ["agree", "signature_name"]
+        if self.is_minor:
+            fields += ["guardian_name", "guardian_consent"]
+            self.fields["guardian_name"].required = True
+            self.fields["guardian_name"].error_messages["required"] = (
+                "Please give the name of a parent or guardian."
+            )
+        else:
+            del self.fields["guardian_name"]
+            del self.fields["guardian_consent"]
+        self.helper = _helper(
+            "Send my health form",
+            HTML(f'<p class="form-text">Date: {self.today:%-d %B %Y}</p>'),
+            *fields,
+        )
+
+    def clean_signature_name(self):
+        typed = self.cleaned_data["signature_name"]
+        if _normalise_name(typed) != _normalise_name(self.client.full_name):
+            raise forms.ValidationError(
+                "Please type your name as it appears on your details: %(name)s.",
+                code="name_mismatch",
+                params={"name": self.client.full_name},
+            )
+        return " ".join(typed.split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_minor and not cleaned.get("guardian_consent"):
+            self.add_error(
+                "guardian_consent",
+                forms.ValidationError(
+                    "A parent or guardian needs to agree for anyone under 18.",
+                    code="guardian_consent",
+                ),
+            )
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose a decision."},
+    )
+    avoid_areas = forms.MultipleChoiceField(
+        label="Areas to avoid",
+        choices=PainArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    pressure_limit = forms.ChoiceField(
+        label="Pressure limit",
+        choices=[("", "No limit")] + [c for c in Pressure.choices if c[0] != Pressure.UNSURE],
+        required=False,
+    )
+    notes = forms.CharField(
+        label="Notes for the treating therapist",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label="Reason (sent to the client)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when massage is not suitable. Plain words; no diagnosis.",
+    )
+
+    def __init__(self, *args, intake, covered=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.intake = intake
+        self.covered = set(covered)
+        self.helper = _helper(
+            "Record decision", "decision", "avoid_areas", "pressure_limit", "notes", "reason"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == Decision.NOT_SUITABLE and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                forms.ValidationError("Please give the client a reason.", code="reason_required"),
+            )
+        if decision == Decision.CLEARED_WITH_CHANGES and not (
+            cleaned.get("avoid_areas") or cleaned.get("pressure_limit") or cleaned.get("notes")
+        ):
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    "Say what changes: areas to avoid, a pressure limit or a note.",
+                    code="changes_required",
+                ),
+            )
+        if decision in (Decision.CLEARED, Decision.CLEARED_WITH_CHANGES):
+            needed = {f.code for f in self.intake.flags.all() if f.category == Category.CLEARANCE}
+            missing = sorted(needed - self.covered)
+            if missing:
+                self.add_error(
+                    "decision",
+                    forms.ValidationError(
+                        "Record the physician's clearance for %(codes)s first.",
+                        code="clearance_missing",
+                        params={"codes": ", ".join(missing)},
+                    ),
+                )
+        return cleaned
+
+
+class ClearanceForm(forms.Form):
+    codes = forms.MultipleChoiceField(
+        label="Conditions the clearance covers",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick the conditions the physician's note covers."},
+    )
+    received_on = forms.DateField(
+        label="Date received",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label="What the note says",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Please summarise the physician's note."},
+    )
+    document = forms.FileField(
+        label="Scan or photo of the note (optional)",
+        required=False,
+        help_text="PDF, JPEG or PNG, up to 5 MB.",
+    )
+
+    def __init__(self, *args, intake, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        flags = list(intake.flags.all())
+        self.fields["codes"].choices = [(f.code, f.code.replace("_", " ")) for f in flags]
+        self.fields["received_on"].initial = self.today
+        self.helper = _helper("Record clearance", "codes", "received_on", "note", "document")
+
+    def clean_received_on(self):
+        received = self.cleaned_data["received_on"]
+        if received > self.today:
+            raise forms.ValidationError("This date is in the future.", code="future")
+        return received
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return upload
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.", code="too_large")
+        head = upload.read(261)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        if kind is None or kind.mime not in DOCUMENT_TYPES:
+            raise forms.ValidationError("Please upload a PDF, JPEG or PNG file.", code="bad_type")
+        upload.detected_type = kind.mime
+        upload.name = f"note.{DOCUMENT_TYPES[kind.mime]}"
+        return upload

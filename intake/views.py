@@ -1,0 +1,478 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic.access import no_store, role_required
+from clinic.models import ClientProfile, Location, Role
+from intake.access import can_review, can_see_health_data, is_owner
+from intake.audit import log_access
+from intake.eligibility import can_book, public_status
+from intake.forms import (
+    CONSENT_TEXT,
+    ClearanceForm,
+    ConsentForm,
+    DecisionForm,
+    HealthForm,
+    PainForm,
+)
+from intake.models import (
+    Clearance,
+    Condition,
+    Intake,
+    Outcome,
+    Review,
+    covered_codes,
+)
+from intake.tasks import enqueue_decision_email
+
+
+def _get_own_profile(request) -> ClientProfile:
+    try:
+        return request.user.client_profile
+    except ClientProfile.DoesNotExist:
+        raise Http404("No client profile for this account.") from None
+
+
+def _deny(user):
+    # Another client learns nothing, not even that the intake exists; staff get a 403.
+    if user.is_client and not (user.is_therapist or user.is_front_desk or user.is_staff):
+        raise Http404
+    raise PermissionDenied
+
+
+def _get_intake_for_user(request, public_id) -> Intake:
+    """The intake, if ``request.user`` may read its health data; else 404 or 403."""
+    intake = get_object_or_404(Intake.objects.select_related("client__user"), public_id=public_id)
+    if not can_see_health_data(request.user, intake.client, intake):
+        _deny(request.user)
+    return intake
+
+
+def _get_draft_for_user(request, public_id) -> Intake:
+    """The intake whose questionnaire ``request.user`` may fill in.
+
+    The client, or front desk for an intake started at the desk for a client who is
+    present. Health answers are never shown to front desk once the form is sent.
+    """
+    intake = get_object_or_404(Intake.objects.select_related("client__user"), public_id=public_id)
+    user = request.user
+    if is_owner(user, intake.client):
+        return intake
+    if intake.at_front_desk and user.is_front_desk:
+        return intake
+    _deny(user)
+
+
+def _safe_next(request, url):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def _new_draft(client, *, user, at_front_desk=False, return_url="") -> Intake:
+    """The client's open draft, or a new one starting from the current answers."""
+    existing = client.intakes.drafts().first()
+    if existing is not None:
+        if return_url and existing.return_url != return_url:
+            existing.return_url = return_url
+            existing.save(update_fields=["return_url", "updated_at"])
+        return existing
+    current = Intake.objects.current_for(client)
+    last = client.intakes.order_by("-version").values_list("version", flat=True).first()
+    prefill = current.answers_prefill() if current else {}
+    try:
+        with transaction.atomic():
+            draft = Intake.objects.create(
+                client=client,
+                version=(last or 0) + 1,
+                started_by=user,
+                at_front_desk=at_front_desk,
+                return_url=return_url,
+                **prefill,
+            )
+    except IntegrityError:
+        # Two tabs started at once: the other one won; use its draft.
+        return client.intakes.drafts().get()
+    log_access(user, client=client, intake=draft, action="change", detail="started a new version")
+    return draft
+
+
+def _done_url(request, intake):
+    if request.user.is_front_desk and not is_owner(request.user, intake.client):
+        return reverse("intake:desk_done", args=[intake.public_id])
+    return _safe_next(request, intake.return_url) or intake.get_absolute_url()
+
+
+@role_required(Role.CLIENT)
+@no_store
+@require_http_methods(["GET", "POST"])
+def start(request):
+    """The client's health form: resume the draft, show the result, or begin."""
+    client = _get_own_profile(request)
+    draft = client.intakes.drafts().first()
+    if request.method == "POST":
+        draft = _new_draft(client, user=request.user)
+        return redirect("intake:step", draft.public_id, draft.next_step)
+    if draft is not None:
+        return redirect("intake:step", draft.public_id, draft.next_step)
+    current = Intake.objects.current_for(client)
+    if current is not None:
+        return redirect(current)
+    return render(request, "intake/start.html", {"client": client})
+
+
+@role_required(Role.CLIENT)
+@no_store
+@require_http_methods(["GET", "POST"])
+def update(request):
+    """Start a new version from the current answers; ``?next=`` is where to go after."""
+    client = _get_own_profile(request)
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.method == "POST":
+        draft = _new_draft(client, user=request.user, return_url=next_url)
+        return redirect("intake:step", draft.public_id, draft.next_step)
+    current = Intake.objects.current_for(client)
+    versions = client.intakes.completed().order_by("-version")
+    return render(
+        request,
+        "intake/update.html",
+        {"client": client, "current": current, "versions": versions, "next": next_url},
+    )
+
+
+@role_required(Role.FRONT_DESK)
+@no_store
+@require_POST
+def desk_start(request, client_id):
+    """Front desk starts (or resumes) the form for a client who is at the desk."""
+    client = get_object_or_404(ClientProfile, public_id=client_id)
+    draft = _new_draft(client, user=request.user, at_front_desk=True)
+    if not draft.at_front_desk:
+        draft.at_front_desk = True
+        draft.save(update_fields=["at_front_desk", "updated_at"])
+    return redirect("intake:step", draft.public_id, draft.next_step)
+
+
+@login_required
+@no_store
+@require_GET
+def desk_done(request, public_id):
+    """What front desk sees after the client sends the form: no health detail."""
+    intake = get_object_or_404(Intake.objects.select_related("client"), public_id=public_id)
+    if not (request.user.is_front_desk or is_owner(request.user, intake.client)):
+        _deny(request.user)
+    return render(
+        request,
+        "intake/desk_done.html",
+        {"intake": intake, "client": intake.client, "status": public_status(intake.client)},
+    )
+
+
+@login_required
+@no_store
+@require_http_methods(["GET", "POST"])
+def step(request, public_id, number):
+    intake = _get_draft_for_user(request, public_id)
+    if not intake.is_draft:
+        return redirect(_done_url(request, intake))
+    if number not in (Intake.STEP_PAIN, Intake.STEP_HEALTH, Intake.STEP_CONSENT):
+        raise Http404
+    if number > intake.next_step:
+        return redirect("intake:step", intake.public_id, intake.next_step)
+    client = intake.client
+    today = timezone.localdate()
+    post = request.POST if request.method == "POST" else None
+
+    if number == Intake.STEP_PAIN:
+        form = PainForm(post, instance=intake, today=today)
+    elif number == Intake.STEP_HEALTH:
+        conditions = Condition.objects.active()
+        form = HealthForm(post, conditions=conditions, intake=intake)
+    else:
+        form = ConsentForm(post, client=client, today=today)
+
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            locked = Intake.objects.select_for_update().get(pk=intake.pk)
+            if not locked.is_draft:
+                # A double submit: the first request already sent the form.
+                return redirect(_done_url(request, locked))
+            if number == Intake.STEP_PAIN:
+                form.save()
+                fields = list(form.Meta.fields)
+            elif number == Intake.STEP_HEALTH:
+                intake.answers = form.answers()
+                intake.other_conditions = form.cleaned_data["other_conditions"]
+                intake.medications = form.cleaned_data["medications"]
+                fields = ["answers", "other_conditions", "medications"]
+            else:
+                intake.consent_text = CONSENT_TEXT
+                intake.signature_name = form.cleaned_data["signature_name"]
+                intake.signed_on = today
+                intake.guardian_name = form.cleaned_data.get("guardian_name", "")
+                intake.guardian_consent = bool(form.cleaned_data.get("guardian_consent"))
+                fields = [
+                    "consent_text", "signature_name", "signed_on", "guardian_name",
+                    "guardian_consent",
+                ]  # fmt: skip
+            intake.steps_done = max(intake.steps_done, number)
+            intake.save(update_fields=[*fields, "steps_done", "updated_at"])
+        log_access(
+            request.user, client=client, intake=intake, action="change", detail=f"step {number}"
+        )
+        if number < Intake.STEP_CONSENT:
+            return redirect("intake:step", intake.public_id, number + 1)
+        # Every step must have been saved, whatever order the requests came in.
+        if intake.answers.keys() < {c.code for c in Condition.objects.active()}:
+            messages.error(request, "Some health questions still need an answer.")
+            return redirect("intake:step", intake.public_id, Intake.STEP_HEALTH)
+        if intake.complete(on=today):
+            log_access(request.user, client=client, intake=intake, action="change", detail="sent")
+        return redirect(_done_url(request, intake))
+
+    if request.method == "GET":
+        log_access(
+            request.user, client=client, intake=intake, action="view", detail=f"step {number}"
+        )
+    return render(
+        request,
+        "intake/step.html",
+        {
+            "intake": intake,
+            "client": client,
+            "form": form,
+            "number": number,
+            "steps": Intake.STEPS,
+            "consent_text": CONSENT_TEXT,
+            "at_desk": not is_owner(request.user, client),
+            "percent": round(100 * (number - 1) / len(Intake.STEPS)),
+        },
+    )
+
+
+def _reading_list(intake):
+    try:
+        from library.reading import reading_list
+    except ImportError:
+        return []
+    tags = [*intake.flag_codes(), intake.outcome]
+    if intake.suggested_technique:
+        tags.append(intake.suggested_technique)
+    kind = intake.pain_type(intake.completed_on) if intake.pain_now else None
+    if kind:
+        tags.append(kind)
+    try:
+        return list(reading_list(tags, limit=5))
+    except Exception:  # the reading list is a nicety; the outcome page must not fail
+        return []
+
+
+@login_required
+@no_store
+@require_GET
+def outcome(request, public_id):
+    intake = _get_intake_for_user(request, public_id)
+    if intake.is_draft:
+        if is_owner(request.user, intake.client):
+            return redirect("intake:step", intake.public_id, intake.next_step)
+        raise Http404
+    if not is_owner(request.user, intake.client):
+        # Staff read the therapist's view, with guidance.
+        return redirect("intake:review", intake.public_id)
+    log_access(request.user, client=intake.client, intake=intake, action="view", detail="outcome")
+    flags = list(intake.flags.all())
+    today = timezone.localdate()
+    # Clients are not tied to one location; the emergency numbers are the country's.
+    location = Location.objects.filter(active=True).first()
+    urgent = any(f.urgent for f in flags)
+    latest_review = intake.reviews.first() if intake.decision else None
+    conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}
+    return render(
+        request,
+        "intake/outcome.html",
+        {
+            "intake": intake,
+            "client": intake.client,
+            "flags": flags,
+            "urgent": urgent,
+            "location": location,
+            "eligibility": can_book(intake.client, on=today) if intake.is_current else None,
+            "review": latest_review,
+            "reading": _reading_list(intake) if intake.is_current else [],
+            "answers": [
+                (conditions[code].question if code in conditions else code, value)
+                for code, value in intake.answers.items()
+            ],
+            "clearance_codes": intake.clearance_codes(),
+            "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
+            "Outcome": Outcome,
+        },
+    )
+
+
+@login_required
+@permission_required("intake.review_intake", raise_exception=True)
+@no_store
+@require_GET
+def review_queue(request):
+    waiting = Intake.objects.awaiting_review().select_related("client").prefetch_related("flags")
+    clearance = (
+        Intake.objects.awaiting_clearance().select_related("client").prefetch_related("flags")
+    )
+    return render(request, "intake/review_queue.html", {"waiting": waiting, "clearance": clearance})
+
+
+@login_required
+@no_store
+@require_http_methods(["GET", "POST"])
+def review(request, public_id):
+    intake = _get_intake_for_user(request, public_id)
+    if intake.is_draft:
+        raise Http404
+    client = intake.client
+    flags = list(intake.flags.all())
+    conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}
+    clearances = list(intake.clearances.select_related("recorded_by"))
+    today = timezone.localdate()
+    reviewer = can_review(request.user, intake)
+    form = None
+    if reviewer:
+        form = DecisionForm(
+            request.POST if request.method == "POST" else None,
+            intake=intake,
+            covered=covered_codes(clearances, today),
+        )
+    if request.method == "POST":
+        if not reviewer:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            with transaction.atomic():
+                decision = Review.objects.create(
+                    intake=intake,
+                    reviewer=request.user,
+                    decision=data["decision"],
+                    avoid_areas=data["avoid_areas"],
+                    pressure_limit=data["pressure_limit"],
+                    notes=data["notes"],
+                    reason=data["reason"],
+                )
+                intake.decision = decision.decision
+                intake.decided_at = decision.created_at
+                intake.save(update_fields=["decision", "decided_at", "updated_at"])
+                therapist = getattr(request.user, "therapist", None)
+                if therapist is not None:
+                    # The reviewer now looks after this client's safety: keep access.
+                    client.care_team.add(therapist)
+                log_access(
+                    request.user,
+                    client=client,
+                    intake=intake,
+                    action="review",
+                    detail=f"decision: {decision.decision}",
+                )
+                enqueue_decision_email(decision)
+            messages.success(request, "Decision recorded; the client has been told.")
+            return redirect("intake:review_queue")
+    else:
+        log_access(request.user, client=client, intake=intake, action="view", detail="review")
+    return render(
+        request,
+        "intake/review.html",
+        {
+            "intake": intake,
+            "client": client,
+            "flags": [(f, conditions.get(f.code)) for f in flags],
+            "answers": [
+                (conditions[code].question if code in conditions else code, value)
+                for code, value in intake.answers.items()
+            ],
+            "clearances": clearances,
+            "reviews": intake.reviews.select_related("reviewer"),
+            "form": form,
+            "can_review": reviewer,
+            "today": today,
+            "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
+        },
+    )
+
+
+@login_required
+@no_store
+@require_http_methods(["GET", "POST"])
+def clearance(request, public_id):
+    intake = _get_intake_for_user(request, public_id)
+    if intake.is_draft or not can_review(request.user, intake):
+        raise PermissionDenied
+    form = ClearanceForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        intake=intake,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        document = data.get("document")
+        record = Clearance.objects.create(
+            intake=intake,
+            codes=data["codes"],
+            received_on=data["received_on"],
+            note=data["note"],
+            document=document or "",
+            document_type=getattr(document, "detected_type", "") if document else "",
+            recorded_by=request.user,
+        )
+        log_access(
+            request.user,
+            client=intake.client,
+            intake=intake,
+            action="change",
+            detail=f"clearance recorded for {', '.join(record.codes)}",
+        )
+        messages.success(request, "Clearance recorded.")
+        return redirect("intake:review", intake.public_id)
+    return render(
+        request, "intake/clearance.html", {"intake": intake, "client": intake.client, "form": form}
+    )
+
+
+@login_required
+@no_store
+@require_GET
+def document(request, public_id):
+    record = get_object_or_404(
+        Clearance.objects.select_related("intake__client__user"), public_id=public_id
+    )
+    intake = record.intake
+    if not can_see_health_data(request.user, intake.client, intake):
+        _deny(request.user)
+    if not record.document:
+        raise Http404
+    try:
+        handle = record.document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log_access(
+        request.user,
+        client=intake.client,
+        intake=intake,
+        action="download",
+        detail=f"clearance document {record.public_id}",
+    )
+    suffix = record.document.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"clearance-{record.received_on:%Y-%m-%d}.{suffix}",
+        content_type=record.document_type or "application/octet-stream",
+    )
