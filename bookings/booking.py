@@ -1,0 +1,663 @@
+"""Booking workflows: one session, a whole treatment plan, reschedule, cancel, visits.
+
+Each workflow runs in one ``transaction.atomic()``: the availability re-check and the
+write share it. On SQLite the transaction is IMMEDIATE, so no other writer can slip in
+between; on PostgreSQL the exclusion constraints refuse an overlapping row and the
+IntegrityError becomes ``SlotTaken``, the same "just taken" answer as the re-check.
+Messages go out only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bookings import notifications
+from bookings.availability import (
+    _Busy,
+    as_local,
+    find_slot,
+    local_datetime,
+    nearest_free_slots,
+    slots_by_therapist,
+    therapists_for,
+)
+from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan, Visit
+from bookings.planning import MIN_GAP_HOURS, PlanRecommendation, recommend_plan, session_targets
+from clinic.models import Service, Therapist
+
+# Shown to the client and to front desk: never a health detail.
+CHECKIN_HOLD_REASON = "Waiting for the pre-visit check-in."
+# A plan session may move this many days from its target to find a free slot.
+MOVE_DAYS = 2
+
+
+class BookingError(Exception):
+    """A booking that cannot go ahead, with a message for the person booking."""
+
+    def __init__(self, message, *, code="invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class SlotTaken(BookingError):
+    """The time is no longer free (taken since the page loaded, or never free)."""
+
+    def __init__(self, *, therapist, service, start, index=None, duration=None):
+        super().__init__("That time was just taken.", code="taken")
+        self.therapist = therapist
+        self.service = service
+        self.start = start
+        self.index = index
+        self.duration = duration
+
+    def alternatives(self, *, limit=3, now=None):
+        return nearest_free_slots(
+            self.therapist, self.service, self.start, limit=limit, duration=self.duration, now=now
+        )
+
+
+class NotAllowed(BookingError):
+    """The client's health form does not allow booking on that date."""
+
+    def __init__(self, eligibility):
+        super().__init__(eligibility.reason, code=eligibility.code)
+        self.eligibility = eligibility
+
+
+def is_staff_booker(user):
+    return bool(user) and (user.is_therapist or user.is_front_desk or user.is_clinic_admin)
+
+
+def eligibility(client, day: date):
+    """The intake's verdict on booking ``client`` on ``day`` (intake.eligibility.can_book)."""
+    from intake.eligibility import can_book
+
+    return can_book(client, on=day)
+
+
+def _check_allowed(client, day):
+    verdict = eligibility(client, day)
+    if not verdict.allowed:
+        raise NotAllowed(verdict)
+    return verdict
+
+
+def _create(
+    *,
+    client,
+    therapist,
+    service,
+    start,
+    by,
+    verdict,
+    duration=None,
+    notice=True,
+    plan=None,
+    sequence=None,
+    reassessment=False,
+    index=None,
+):
+    """Write one appointment after re-checking the slot; raise SlotTaken if it is gone."""
+    minutes = duration or service.duration_minutes
+    taken = SlotTaken(
+        therapist=therapist, service=service, start=start, index=index, duration=minutes
+    )
+    slot = find_slot(therapist, service, start, duration=minutes, notice=notice)
+    if slot is None:
+        raise taken
+    start_utc = slot.start_utc
+    end = start_utc + timedelta(minutes=minutes)
+    blocked_until = end + timedelta(minutes=service.buffer_minutes)
+    if Appointment.objects.active().for_client(client).overlapping(start_utc, blocked_until).exists():
+        raise taken
+    held = getattr(verdict, "needs_checkin", False)
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                client=client,
+                therapist=therapist,
+                service=service,
+                room_id=slot.room_ids[0],
+                location=slot.location,
+                plan=plan,
+                plan_sequence=sequence,
+                is_reassessment=reassessment,
+                start=start_utc,
+                end=end,
+                blocked_until=blocked_until,
+                duration_minutes=minutes,
+                price=service.price,
+                status=Appointment.Status.HELD if held else Appointment.Status.BOOKED,
+                hold_reason=CHECKIN_HOLD_REASON if held else "",
+                created_by=by,
+            )
+    except IntegrityError:
+        # PostgreSQL's exclusion constraint: someone else's booking committed first.
+        raise taken from None
+    # Treating the client is what lets the therapist read the client's health records.
+    client.care_team.add(therapist)
+    return appointment
+
+
+def book_appointment(*, client, therapist, service, start, by, now=None):
+    """Book one session of ``service`` with ``therapist`` at ``start`` for ``client``.
+
+    Raises ``NotAllowed`` when the intake does not allow booking on that date and
+    ``SlotTaken`` when the time is not free (any more). Staff may book inside the
+    location's minimum notice; clients may not.
+    """
+    with transaction.atomic():
+        day = timezone.localdate(start, _zone_for(therapist, start))
+        verdict = _check_allowed(client, day)
+        appointment = _create(
+            client=client,
+            therapist=therapist,
+            service=service,
+            start=start,
+            by=by,
+            verdict=verdict,
+            notice=not is_staff_booker(by),
+        )
+        transaction.on_commit(partial(notifications.appointment_booked, appointment))
+    return appointment
+
+
+def _zone_for(therapist, start):
+    # The slot's local date decides eligibility; the clinic's zone is where it is read.
+    location = therapist.locations.filter(active=True).first()
+    return location.zone if location else timezone.get_default_timezone()
+
+
+# --- Treatment plans -------------------------------------------------------------------
+
+
+@dataclass
+class ProposedSession:
+    target: str  # ISO date the plan rules chose
+    start: str | None  # ISO aware datetime, or None when nothing was free nearby
+    therapist_id: int | None
+    reassessment: bool = False
+    moved: bool = False
+
+    @property
+    def start_at(self):
+        return datetime.fromisoformat(self.start) if self.start else None
+
+
+@dataclass
+class PlanProposal:
+    """A plan as proposed, kept in the session (plain values) until the client confirms."""
+
+    client_id: int
+    kind: str
+    sessions_per_week: int | None
+    weeks: int | None
+    interval_weeks: int | None
+    session_minutes: int
+    service_id: int
+    technique_id: int
+    reassessment_service_id: int | None
+    therapist_id: int | None
+    weekdays: list[int]
+    preferred_time: str
+    first_day: str
+    sessions: list[ProposedSession]
+    plan_id: int | None = None  # a plan a therapist proposed (a maintenance plan)
+    previous_id: int | None = None
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        data = dict(data)
+        data["sessions"] = [ProposedSession(**session) for session in data["sessions"]]
+        return cls(**data)
+
+    @property
+    def recommendation(self):
+        return PlanRecommendation(
+            kind=self.kind,
+            sessions_per_week=self.sessions_per_week,
+            weeks=self.weeks,
+            interval_weeks=self.interval_weeks,
+            session_minutes=self.session_minutes,
+            reassessment=self.kind == PlanKind.ACUTE,
+        )
+
+
+def recommendation_for(client, *, on: date):
+    """The plan the client's current intake calls for, or None without a completed intake.
+
+    Weeks of pain are counted from the onset date on the day of the proposal.
+    """
+    from intake.models import Intake
+
+    intake = Intake.objects.current_for(client)
+    if intake is None:
+        return None
+    return recommend_plan(pain_weeks=intake.pain_weeks(on=on), pain_score=intake.pain_now or 0)
+
+
+def reassessment_service():
+    return Service.objects.active().filter(is_reassessment=True).order_by("duration_minutes").first()
+
+
+def propose_plan(
+    *,
+    client,
+    recommendation,
+    service,
+    weekdays,
+    preferred_time: time,
+    first_day: date,
+    therapist=None,
+    plan=None,
+    previous=None,
+    now=None,
+):
+    """A ``PlanProposal``: each session at the preferred day and time, or the nearest free.
+
+    A taken target moves to the nearest free slot within two days (smallest difference
+    from the wanted time; a tie goes to the earlier). Every session is at least 48 hours
+    after the one before, checked on the real start times. With no ``therapist``, any
+    active therapist offering the service is considered, keeping the previous session's
+    therapist when two are equally near.
+    """
+    targets = session_targets(recommendation, first_day=first_day, weekdays=list(weekdays))
+    acute = recommendation.kind == PlanKind.ACUTE
+    session_days = targets[:-1] if acute else targets
+    candidates = [therapist] if therapist else list(therapists_for(service))
+    window = (targets[0] - timedelta(days=MOVE_DAYS), targets[-1] + timedelta(days=MOVE_DAYS))
+    session_slots = _flatten(
+        slots_by_therapist(
+            candidates, service, *window, duration=recommendation.session_minutes, now=now
+        )
+    )
+    review_service = reassessment_service() if acute else None
+    review_slots = []
+    if review_service is not None:
+        review_slots = _flatten(
+            slots_by_therapist(
+                candidates,
+                review_service,
+                targets[-1] - timedelta(days=MOVE_DAYS),
+                targets[-1] + timedelta(days=MOVE_DAYS),
+                now=now,
+            )
+        )
+    client_busy = _Busy(
+        Appointment.objects.active()
+        .for_client(client)
+        .overlapping(*[datetime.combine(d, time.min, tzinfo=UTC) for d in window])
+        .values_list("start", "blocked_until")
+    )
+    sessions = []
+    previous_start = None
+    previous_therapist = therapist.pk if therapist else None
+    plan_days = [(day, False, session_slots, service) for day in session_days]
+    if acute and review_service is not None:
+        plan_days.append((targets[-1], True, review_slots, review_service))
+    for day, is_review, slots, for_service in plan_days:
+        minutes = recommendation.session_minutes if not is_review else for_service.duration_minutes
+        span = timedelta(minutes=minutes + for_service.buffer_minutes)
+        chosen = _choose(
+            slots, day, preferred_time, previous_start, previous_therapist, client_busy, span
+        )
+        if chosen is None:
+            sessions.append(ProposedSession(day.isoformat(), None, None, is_review))
+            continue
+        slot, wanted = chosen
+        sessions.append(
+            ProposedSession(
+                target=day.isoformat(),
+                start=slot.start.isoformat(),
+                therapist_id=slot.therapist_id,
+                reassessment=is_review,
+                moved=slot.start_utc != wanted,
+            )
+        )
+        previous_start, previous_therapist = slot.start_utc, slot.therapist_id
+    return PlanProposal(
+        client_id=client.pk,
+        kind=recommendation.kind,
+        sessions_per_week=recommendation.sessions_per_week,
+        weeks=recommendation.weeks,
+        interval_weeks=recommendation.interval_weeks,
+        session_minutes=recommendation.session_minutes,
+        service_id=service.pk,
+        technique_id=service.technique_id,
+        reassessment_service_id=review_service.pk if review_service else None,
+        therapist_id=therapist.pk if therapist else None,
+        weekdays=sorted(weekdays),
+        preferred_time=preferred_time.strftime("%H:%M"),
+        first_day=first_day.isoformat(),
+        sessions=sessions,
+        plan_id=plan.pk if plan else None,
+        previous_id=previous.pk if previous else None,
+    )
+
+
+def _flatten(by_therapist):
+    return [slot for slots in by_therapist.values() for slot in slots]
+
+
+def _choose(slots, day, preferred_time, previous_start, previous_therapist, client_busy, span):
+    """The nearest acceptable slot to ``day`` at ``preferred_time``, and the wanted UTC time."""
+    wanted_by_zone = {}
+    best = None
+    gap = timedelta(hours=MIN_GAP_HOURS)
+    for slot in slots:
+        if abs((slot.start.date() - day).days) > MOVE_DAYS:
+            continue
+        if previous_start is not None and slot.start_utc < previous_start + gap:
+            continue
+        if not client_busy.is_free(slot.start_utc, slot.start_utc + span):
+            continue
+        zone = slot.location.zone
+        if zone not in wanted_by_zone:
+            wanted = local_datetime(day, preferred_time, zone) or datetime.combine(
+                day, preferred_time, tzinfo=zone
+            )
+            wanted_by_zone[zone] = wanted.astimezone(UTC)
+        wanted = wanted_by_zone[zone]
+        key = (
+            abs(slot.start_utc - wanted),
+            slot.start_utc,
+            slot.therapist_id != previous_therapist,
+            slot.therapist_id,
+        )
+        if best is None or key < best[0]:
+            best = (key, slot, wanted)
+    return None if best is None else (best[1], best[2])
+
+
+def plan_gap_problems(sessions):
+    """Indexes of sessions less than 48 hours after the one before (after edits)."""
+    gap = timedelta(hours=MIN_GAP_HOURS)
+    problems = []
+    previous = None
+    for index, session in enumerate(sessions):
+        start = session.start_at
+        if start is None:
+            continue
+        if previous is not None and start - previous < gap:
+            problems.append(index)
+        previous = start
+    return problems
+
+
+def book_plan(*, proposal: PlanProposal, client, by, now=None):
+    """Write the plan and all its sessions in one transaction, or nothing.
+
+    Raises ``SlotTaken`` (with ``index``, the session that collided) or ``NotAllowed``;
+    either way nothing is written.
+    """
+    if proposal.client_id != client.pk:
+        raise BookingError("This proposal is for another client.", code="wrong_client")
+    booked = [s for s in proposal.sessions if s.start]
+    if not booked:
+        raise BookingError("There are no sessions to book.", code="empty")
+    if plan_gap_problems(booked):
+        raise BookingError(
+            "Two sessions are less than 48 hours apart. Move or drop one.", code="gap"
+        )
+    services = Service.objects.in_bulk([proposal.service_id, proposal.reassessment_service_id])
+    therapists = Therapist.objects.select_related("user").in_bulk(
+        {s.therapist_id for s in booked} | ({proposal.therapist_id} - {None})
+    )
+    staff = is_staff_booker(by)
+    with transaction.atomic():
+        if proposal.plan_id:
+            plan = TreatmentPlan.objects.select_for_update().get(
+                pk=proposal.plan_id, client=client, status=PlanStatus.PROPOSED
+            )
+        else:
+            plan = TreatmentPlan(client=client, created_by=by, previous_id=proposal.previous_id)
+        plan.kind = proposal.kind
+        plan.sessions_per_week = proposal.sessions_per_week
+        plan.weeks = proposal.weeks
+        plan.interval_weeks = proposal.interval_weeks
+        plan.session_minutes = proposal.session_minutes
+        plan.service_id = proposal.service_id
+        plan.technique_id = proposal.technique_id
+        plan.therapist_id = proposal.therapist_id
+        plan.status = PlanStatus.ACTIVE
+        plan.starts_on = booked[0].start_at.date()
+        plan.save()
+        sequence = 0
+        for index, session in enumerate(proposal.sessions):
+            if not session.start:
+                continue
+            start = session.start_at
+            therapist = therapists[session.therapist_id]
+            verdict = _check_allowed(client, start.date())
+            if session.reassessment:
+                service = services[proposal.reassessment_service_id]
+                minutes = service.duration_minutes
+                number = None
+            else:
+                service = services[proposal.service_id]
+                minutes = proposal.session_minutes
+                sequence += 1
+                number = sequence
+            _create(
+                client=client,
+                therapist=therapist,
+                service=service,
+                start=start,
+                by=by,
+                verdict=verdict,
+                duration=minutes,
+                notice=not staff,
+                plan=plan,
+                sequence=number if number is not None else sequence + 1,
+                reassessment=session.reassessment,
+                index=index,
+            )
+        transaction.on_commit(partial(notifications.plan_booked, plan))
+    return plan
+
+
+def start_maintenance_plan(*, previous, by, interval_weeks, session_minutes, service, therapist=None):
+    """After an acute plan's reassessment, the therapist proposes maintenance visits.
+
+    The plan waits as "proposed" until the client picks days and times and confirms.
+    """
+    reassessed = previous.appointments.filter(
+        is_reassessment=True, status=Appointment.Status.COMPLETED
+    ).exists()
+    if previous.kind != PlanKind.ACUTE or not reassessed:
+        raise BookingError(
+            "A maintenance plan follows an acute plan's completed reassessment.",
+            code="not_reassessed",
+        )
+    with transaction.atomic():
+        plan = TreatmentPlan.objects.create(
+            client=previous.client,
+            therapist=therapist or previous.therapist,
+            kind=PlanKind.MAINTENANCE,
+            interval_weeks=interval_weeks,
+            session_minutes=session_minutes,
+            service=service,
+            technique=service.technique,
+            status=PlanStatus.PROPOSED,
+            previous=previous,
+            created_by=by,
+        )
+        previous.status = PlanStatus.COMPLETED
+        previous.save(update_fields=["status"])
+    return plan
+
+
+# --- Changing and cancelling ----------------------------------------------------------
+
+
+def _locked(appointment):
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("location", "service", "therapist__user", "client__user")
+        .get(pk=appointment.pk)
+    )
+
+
+def reschedule_appointment(*, appointment, start, by, reason="", now=None):
+    """Move ``appointment`` to ``start`` with the same therapist and service.
+
+    Clients may do so up to the location's cut-off; staff at any time, with a reason.
+    Raises ``BookingError`` (window, reason), ``NotAllowed`` or ``SlotTaken``.
+    """
+    now = now or timezone.now()
+    staff = is_staff_booker(by)
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if not appointment.is_open:
+            raise BookingError("This appointment can no longer be changed.", code="closed")
+        if staff and not reason.strip():
+            raise BookingError("Give a reason for the change.", code="reason_required")
+        if not staff and not appointment.client_may_reschedule(now):
+            raise BookingError(
+                f"Appointments can be moved online up to "
+                f"{appointment.location.cancellation_cutoff_hours} hours before the start. "
+                "Please call us, or cancel instead.",
+                code="too_late",
+            )
+        new_day = timezone.localdate(start, appointment.location.zone)
+        verdict = _check_allowed(appointment.client, new_day)
+        minutes = appointment.duration_minutes
+        taken = SlotTaken(
+            therapist=appointment.therapist,
+            service=appointment.service,
+            start=start,
+            duration=minutes,
+        )
+        slot = find_slot(
+            appointment.therapist,
+            appointment.service,
+            start,
+            duration=minutes,
+            now=now,
+            notice=not staff,
+            exclude_ids=[appointment.pk],
+        )
+        if slot is None:
+            raise taken
+        start_utc = slot.start_utc
+        end = start_utc + timedelta(minutes=minutes)
+        blocked_until = end + timedelta(minutes=appointment.service.buffer_minutes)
+        clash = (
+            Appointment.objects.active()
+            .for_client(appointment.client)
+            .overlapping(start_utc, blocked_until)
+            .exclude(pk=appointment.pk)
+            .exists()
+        )
+        if clash:
+            raise taken
+        old_start = appointment.start
+        appointment.start = start_utc
+        appointment.end = end
+        appointment.blocked_until = blocked_until
+        appointment.room_id = slot.room_ids[0]
+        appointment.location = slot.location
+        # A new time needs its own reminder and check-in.
+        appointment.reminder_sent_at = None
+        appointment.checkin_confirmed_at = None
+        if verdict.needs_checkin:
+            appointment.status = Appointment.Status.HELD
+            appointment.hold_reason = CHECKIN_HOLD_REASON
+        try:
+            with transaction.atomic():
+                appointment.save(
+                    update_fields=[
+                        "start",
+                        "end",
+                        "blocked_until",
+                        "room",
+                        "location",
+                        "reminder_sent_at",
+                        "checkin_confirmed_at",
+                        "status",
+                        "hold_reason",
+                    ]
+                )
+        except IntegrityError:
+            raise taken from None
+        transaction.on_commit(
+            partial(notifications.appointment_rescheduled, appointment, old_start=old_start)
+        )
+    return appointment
+
+
+def cancel_appointment(*, appointment, by, reason="", now=None):
+    """Cancel; a client's cancellation after the cut-off is marked late.
+
+    Staff may cancel at any time and must give a reason. The time is free at once.
+    """
+    now = now or timezone.now()
+    staff = is_staff_booker(by)
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if not appointment.is_open:
+            raise BookingError("This appointment is not open any more.", code="closed")
+        if staff:
+            if not reason.strip():
+                raise BookingError("Give a reason for cancelling.", code="reason_required")
+            late = False
+        else:
+            if not appointment.client_may_cancel(now):
+                raise BookingError(
+                    "This appointment has already started; please call us.", code="started"
+                )
+            late = appointment.cancel_would_be_late(now)
+        appointment.cancel(by=by, reason=reason.strip(), late=late, now=now)
+        transaction.on_commit(partial(notifications.appointment_cancelled, appointment))
+    return appointment
+
+
+def mark_no_show(*, appointment, by, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if not appointment.may_mark_no_show(now):
+            raise BookingError(
+                "Only an open appointment that has started can be marked as missed.",
+                code="not_started",
+            )
+        appointment.mark_no_show(by=by)
+    return appointment
+
+
+def record_visit(*, appointment, by, pain_score, notes="", now=None):
+    """Record the visit (pain score and notes) and mark the appointment completed."""
+    from intake.audit import log_access
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if appointment.status not in Appointment.OPEN or now < appointment.start:
+            raise BookingError(
+                "A visit can be recorded once an open appointment has started.",
+                code="not_started",
+            )
+        visit = Visit.objects.create(
+            appointment=appointment,
+            pain_score=pain_score,
+            notes=notes,
+            recorded_by=by,
+            recorded_at=now,
+        )
+        appointment.status = Appointment.Status.COMPLETED
+        appointment.save(update_fields=["status"])
+        log_access(by, client=appointment.client, action="change", detail=f"visit notes (visit {visit.pk})")
+    return visit
+
+
+def local(value, location):
+    return as_local(value, location.zone)

@@ -1,0 +1,442 @@
+"""Appointments, treatment plans, visits and calendar feeds.
+
+Times are stored in UTC and shown in the location's zone. The booked range of an
+appointment is ``start`` to ``blocked_until`` (its end plus the service's buffer), stored
+as columns so that PostgreSQL can refuse two overlapping ranges for one therapist, room
+or client (DESIGN.md, "Non-negotiables").
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import F, Func, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from bookings.availability import as_local, local_day_bounds
+from clinic.models import ClientProfile, Location, Room, Service, Technique, Therapist
+
+
+class TsTzRange(Func):
+    """PostgreSQL's ``tstzrange(start, end)``: half-open, so back-to-back ranges never clash."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class PostgresOnlyExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint that exists on PostgreSQL and is skipped elsewhere.
+
+    SQLite has no exclusion constraints; there the booking's immediate transaction is the
+    guarantee, so the SQL is omitted and model validation does nothing.
+    """
+
+    @staticmethod
+    def _is_postgres(connection):
+        return connection.vendor == "postgresql"
+
+    def constraint_sql(self, model, schema_editor):
+        if not self._is_postgres(schema_editor.connection):
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if not self._is_postgres(schema_editor.connection):
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if not self._is_postgres(schema_editor.connection):
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        if not self._is_postgres(connections[using]):
+            return
+        super().validate(model, instance, exclude=exclude, using=using)
+
+
+def _new_token():
+    return secrets.token_urlsafe(32)
+
+
+class PlanKind(models.TextChoices):
+    ACUTE = "acute", "Acute"
+    MAINTENANCE = "maintenance", "Maintenance"
+
+
+class PlanStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class TreatmentPlan(models.Model):
+    """A course of treatment: acute sessions then a reassessment, or maintenance visits."""
+
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="plans")
+    therapist = models.ForeignKey(
+        Therapist,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plans",
+        help_text="The preferred therapist; empty for anyone offering the technique.",
+    )
+    kind = models.CharField(max_length=16, choices=PlanKind.choices)
+    sessions_per_week = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(2)]
+    )
+    weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    interval_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    session_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(30), MaxValueValidator(120)]
+    )
+    technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="plans")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField(
+        max_length=16, choices=PlanStatus.choices, default=PlanStatus.PROPOSED
+    )
+    starts_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        help_text="The acute plan this maintenance plan follows.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="maintenance") | Q(sessions_per_week__isnull=False, weeks__isnull=False),
+                name="plan_acute_has_cadence",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="acute") | Q(interval_weeks__isnull=False),
+                name="plan_maintenance_has_interval",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "status"], name="plan_client_status_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} plan for {self.client}"
+
+    def get_absolute_url(self):
+        return reverse("bookings:plan_detail", args=[self.pk])
+
+    @property
+    def planned_sessions(self):
+        """How many sessions the plan holds (the reassessment not included)."""
+        if self.kind == PlanKind.ACUTE:
+            return (self.sessions_per_week or 0) * (self.weeks or 0)
+        return None
+
+    def cadence_text(self):
+        if self.kind == PlanKind.ACUTE:
+            times = "once" if self.sessions_per_week == 1 else "twice"
+            return f"{times} a week for {self.weeks} weeks, then a reassessment"
+        if self.interval_weeks == 1:
+            return "every week"
+        return f"every {self.interval_weeks} weeks"
+
+    def progress(self):
+        """{"done", "total", "reassessment", "next_number"} for "session 3 of 8, then ...".
+
+        Counts the plan's non-cancelled sessions; uses prefetched appointments if present.
+        """
+        sessions = [
+            appointment
+            for appointment in self.appointments.all()
+            if not appointment.is_reassessment and appointment.status in Appointment.OCCUPYING
+        ]
+        done = sum(1 for a in sessions if a.status == Appointment.Status.COMPLETED)
+        total = self.planned_sessions or len(sessions)
+        return {
+            "done": done,
+            "total": total,
+            "booked": len(sessions),
+            "next_number": min(done + 1, total) if total else 0,
+            "reassessment": self.kind == PlanKind.ACUTE,
+        }
+
+    def progress_text(self):
+        progress = self.progress()
+        if not progress["total"]:
+            return "No sessions booked yet."
+        if progress["done"] >= progress["total"]:
+            tail = "; the reassessment is next" if progress["reassessment"] else ""
+            return f"All {progress['total']} sessions done{tail}."
+        text = f"Session {progress['next_number']} of {progress['total']}"
+        if progress["reassessment"]:
+            text += ", then a reassessment"
+        return text + "."
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self):
+        """Appointments that hold their time: booked, held, and completed visits."""
+        return self.filter(status__in=Appointment.OCCUPYING)
+
+    def upcoming(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status__in=Appointment.OPEN, start__gte=now).order_by("start")
+
+    def past(self, now=None):
+        now = now or timezone.now()
+        return self.filter(start__lt=now).order_by("-start")
+
+    def for_therapist(self, therapist):
+        return self.filter(therapist=therapist)
+
+    def for_client(self, client):
+        return self.filter(client=client)
+
+    def overlapping(self, start, end):
+        """Booked ranges (start to end plus buffer) that overlap ``start``..``end``."""
+        return self.filter(start__lt=end, blocked_until__gt=start)
+
+    def on_day(self, day, zone):
+        start, end = local_day_bounds(day, zone)
+        return self.filter(start__gte=start, start__lt=end)
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        HELD = "held", "On hold"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        LATE_CANCELLED = "late_cancelled", "Cancelled late"
+        NO_SHOW = "no_show", "Did not attend"
+
+    # Statuses whose time is taken: no other booking may overlap them. Completed visits
+    # stay here so that a past slot can never be double-booked by a back-dated entry.
+    OCCUPYING = (Status.BOOKED, Status.HELD, Status.COMPLETED)
+    # Statuses that can still be changed, cancelled or attended.
+    OPEN = (Status.BOOKED, Status.HELD)
+
+    client = models.ForeignKey(ClientProfile, on_delete=models.PROTECT, related_name="appointments")
+    therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="appointments")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="appointments")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
+    plan = models.ForeignKey(
+        TreatmentPlan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
+    plan_sequence = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_reassessment = models.BooleanField(default=False)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    blocked_until = models.DateTimeField(
+        help_text="The end plus the service's buffer: the range no other booking may overlap."
+    )
+    duration_minutes = models.PositiveSmallIntegerField()
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
+    hold_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why the visit waits, in words without health details (front desk sees it).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    checkin_confirmed_at = models.DateTimeField(null=True, blank=True)
+    checkin_token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+
+    objects = AppointmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["checkin_token"])
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(blocked_until__gte=F("end")), name="appointment_blocked_after_end"
+            ),
+            PostgresOnlyExclusionConstraint(
+                name="appointment_no_therapist_overlap",
+                expressions=[
+                    (TsTzRange("start", "blocked_until"), RangeOperators.OVERLAPS),
+                    ("therapist", RangeOperators.EQUAL),
+                ],
+                condition=Q(status__in=["booked", "held", "completed"]),
+                violation_error_message="The therapist is already booked at that time.",
+            ),
+            PostgresOnlyExclusionConstraint(
+                name="appointment_no_room_overlap",
+                expressions=[
+                    (TsTzRange("start", "blocked_until"), RangeOperators.OVERLAPS),
+                    ("room", RangeOperators.EQUAL),
+                ],
+                condition=Q(status__in=["booked", "held", "completed"]),
+                violation_error_message="The room is already booked at that time.",
+            ),
+            PostgresOnlyExclusionConstraint(
+                name="appointment_no_client_overlap",
+                expressions=[
+                    (TsTzRange("start", "blocked_until"), RangeOperators.OVERLAPS),
+                    ("client", RangeOperators.EQUAL),
+                ],
+                condition=Q(status__in=["booked", "held", "completed"]),
+                violation_error_message="The client already has an appointment at that time.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["therapist", "start"], name="appt_therapist_start_idx"),
+            models.Index(fields=["room", "start"], name="appt_room_start_idx"),
+            models.Index(fields=["client", "start"], name="appt_client_start_idx"),
+            models.Index(fields=["status", "start"], name="appt_status_start_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.client} with {self.therapist}, {self.local_start:%a %d %b %Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("bookings:appointment_detail", args=[self.pk])
+
+    @property
+    def local_start(self):
+        return as_local(self.start, self.location.zone)
+
+    @property
+    def local_end(self):
+        return as_local(self.end, self.location.zone)
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN
+
+    @property
+    def is_cancelled(self):
+        return self.status in (self.Status.CANCELLED, self.Status.LATE_CANCELLED)
+
+    def cutoff(self):
+        """The last moment a client may reschedule or cancel without it counting as late."""
+        return self.start - timedelta(hours=self.location.cancellation_cutoff_hours)
+
+    def client_may_reschedule(self, now=None):
+        now = now or timezone.now()
+        return self.is_open and now < self.cutoff()
+
+    def client_may_cancel(self, now=None):
+        now = now or timezone.now()
+        return self.is_open and now < self.start
+
+    def cancel_would_be_late(self, now=None):
+        now = now or timezone.now()
+        return now >= self.cutoff()
+
+    def may_mark_no_show(self, now=None):
+        now = now or timezone.now()
+        return self.is_open and now >= self.start
+
+    def cancel(self, *, by, reason="", late=False, now=None):
+        self.status = self.Status.LATE_CANCELLED if late else self.Status.CANCELLED
+        self.cancelled_at = now or timezone.now()
+        self.cancelled_by = by
+        self.cancel_reason = reason
+        self.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+
+    def mark_no_show(self, *, by, reason=""):
+        self.status = self.Status.NO_SHOW
+        self.cancelled_by = by
+        self.cancel_reason = reason
+        self.save(update_fields=["status", "cancelled_by", "cancel_reason"])
+
+    def hold(self, reason):
+        self.status = self.Status.HELD
+        self.hold_reason = reason
+        self.save(update_fields=["status", "hold_reason"])
+
+    def release_hold(self):
+        self.status = self.Status.BOOKED
+        self.hold_reason = ""
+        self.save(update_fields=["status", "hold_reason"])
+
+
+class Visit(models.Model):
+    """What happened at a completed appointment. The notes are health data."""
+
+    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="visit")
+    pain_score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="The client's pain today, 0 (none) to 10 (worst imaginable).",
+    )
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain_score__gte=0, pain_score__lte=10), name="visit_pain_score_0_10"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Visit: {self.appointment}"
+
+
+class CalendarFeed(models.Model):
+    """A therapist's personal calendar feed, reached by a secret, revocable URL."""
+
+    therapist = models.OneToOneField(
+        Therapist, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Calendar feed for {self.therapist}"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def rotate(self):
+        """A new secret: the old URL stops working at once."""
+        self.token = _new_token()
+        self.revoked_at = None
+        self.created_at = timezone.now()
+        self.save(update_fields=["token", "revoked_at", "created_at"])
+
+    def revoke(self):
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
