@@ -120,11 +120,13 @@ def _busy_maps(therapist_ids, room_ids, start_utc, end_utc, exclude_ids=()):
         .filter(Q(therapist_id__in=therapist_ids) | Q(room_id__in=room_ids))
         .overlapping(start_utc, end_utc)
         .exclude(pk__in=exclude_ids)
+        .order_by()
         .values_list("start", "blocked_until", "therapist_id", "room_id")
     )
     time_off = (
         TimeOff.objects.filter(therapist_id__in=therapist_ids, start__lt=end_utc, end__gt=start_utc)
         .annotate(no_room=Value(None, output_field=IntegerField()))
+        .order_by()
         .values_list("start", "end", "therapist_id", "no_room")
     )
     by_therapist = defaultdict(list)
@@ -216,12 +218,14 @@ def _slots(
     now=None,
     notice=True,
     exclude_ids=(),
+    timetable=None,
 ) -> dict[int, list[Slot]]:
-    """Free slots per therapist id, from four queries in all."""
+    """Free slots per therapist id, from four queries in all (one with a ``timetable``)."""
     now = now or timezone.now()
     minutes = duration or service.duration_minutes
     span = timedelta(minutes=minutes + service.buffer_minutes)
-    timetable = _Timetable(therapist_ids, service, start, end, location)
+    if timetable is None:
+        timetable = _Timetable(therapist_ids, service, start, end, location)
     result: dict[int, list[Slot]] = {therapist_id: [] for therapist_id in therapist_ids}
     if not timetable.hours:
         return result
@@ -235,7 +239,9 @@ def _slots(
             continue
         zone = block_location.zone
         step = timedelta(minutes=block_location.slot_step_minutes)
-        earliest = now + timedelta(hours=block_location.min_notice_hours) if notice else None
+        # Staff may book inside the minimum notice, but never in the past.
+        notice_hours = block_location.min_notice_hours if notice else 0
+        earliest = now + timedelta(hours=notice_hours)
         latest = now + timedelta(days=block_location.booking_horizon_days)
         busy = therapist_busy.get(therapist_id, _NOTHING)
         block_end_utc = block_end.astimezone(UTC)
@@ -250,7 +256,7 @@ def _slots(
             slot_end = slot_start + span
             if slot_end > block_end_utc:
                 break
-            if earliest is not None and slot_start < earliest:
+            if slot_start < earliest:
                 continue
             if slot_start > latest:
                 break
@@ -343,8 +349,9 @@ def next_free_slot(service, *, after=None, therapists=None, now=None):
     """(therapist, start) of the soonest free start for ``service``, or None.
 
     Looks across ``therapists`` (default: every active therapist offering the service)
-    from ``after`` (default now) in windows of 7, 14, 28... days up to the longest
-    searchable horizon; each window costs four queries whatever the number of therapists.
+    from ``after`` (default now) in windows of 7, 14, 28... days. The timetables are read
+    once (three queries) and each window costs one more, whatever the number of therapists
+    or appointments.
     """
     now = now or timezone.now()
     after = after or now
@@ -355,10 +362,11 @@ def next_free_slot(service, *, after=None, therapists=None, now=None):
     first = timezone.localdate(after, UTC) - timedelta(days=1)
     # Each location's own horizon applies slot by slot; this only bounds the search.
     last = timezone.localdate(now, UTC) + timedelta(days=_MAX_HORIZON_DAYS + 1)
+    timetable = _Timetable(list(by_pk), service, first, last)
     window = _FIRST_WINDOW_DAYS
     while first <= last:
         window_end = min(first + timedelta(days=window - 1), last)
-        found = _slots(list(by_pk), service, first, window_end, now=now)
+        found = _slots(list(by_pk), service, first, window_end, now=now, timetable=timetable)
         best = min(
             (slot for slots in found.values() for slot in slots if slot.start_utc >= after),
             key=lambda slot: (slot.start_utc, slot.therapist_id),

@@ -1,0 +1,30 @@
+"""Builders shared by the bookings tests."""
+
+from datetime import UTC, datetime, timedelta
+
+from bookings.models import Appointment
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+def make_appointment(client, therapist, service, room, start, *, minutes=None, status="booked",
+                     **fields):
+    """An appointment written straight to the table (no availability check)."""
+    minutes = minutes or service.duration_minutes
+    end = start + timedelta(minutes=minutes)
+    return Appointment.objects.create(
+        client=client,
+        therapist=therapist,
+        service=service,
+        room=room,
+        location=room.location,
+        start=start,
+        end=end,
+        blocked_until=end + timedelta(minutes=service.buffer_minutes),
+        duration_minutes=minutes,
+        price=service.price,
+        status=status,
+        **fields,
+    )
