@@ -20,6 +20,8 @@ from simple_history.models import HistoricalRecords
 from library.rendering import count_words, render_markdown
 
 WORDS_PER_MINUTE = 200
+# Article pages live at /library/<slug>/, beside the library's own pages.
+RESERVED_SLUGS = {"search", "topics"}
 
 
 def one_year_after(day):
@@ -226,6 +228,15 @@ class Article(models.Model):
         return reverse("library:article", args=[self.slug])
 
     def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": ValidationError(
+                        "This address is used by the library itself; please choose another.",
+                        code="reserved_slug",
+                    )
+                }
+            )
         last, due = self.last_reviewed, self.next_review_due
         if last and due and due < last:
             raise ValidationError(

@@ -119,3 +119,12 @@ class ReviewTests(TestCase):
         )
         with self.assertRaises(IntegrityError), transaction.atomic():
             article.save()
+
+
+class SlugTests(TestCase):
+    def test_a_slug_that_clashes_with_a_library_page_is_refused(self):
+        article = make_article("Search tips", status=Article.Status.DRAFT)
+        article.slug = "search"
+        with self.assertRaises(ValidationError) as caught:
+            article.full_clean()
+        self.assertEqual(caught.exception.error_dict["slug"][0].code, "reserved_slug")
