@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.access import no_store, role_required
-from clinic.models import ClientProfile, Location, Role
+from clinic.models import ClientProfile, Location, Role, Technique
 from intake.access import can_review, can_see_health_data, is_owner
 from intake.audit import log_access
 from intake.eligibility import can_book, public_status
@@ -256,7 +256,7 @@ def step(request, public_id, number):
             "steps": Intake.STEPS,
             "consent_text": CONSENT_TEXT,
             "at_desk": not is_owner(request.user, client),
-            "percent": round(100 * (number - 1) / len(Intake.STEPS)),
+            "percent": 25 * number,
         },
     )
 
@@ -316,6 +316,7 @@ def outcome(request, public_id):
             ],
             "clearance_codes": intake.clearance_codes(),
             "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
+            "technique": Technique.objects.filter(code=intake.suggested_technique).first(),
             "Outcome": Outcome,
         },
     )
@@ -404,6 +405,7 @@ def review(request, public_id):
             "can_review": reviewer,
             "today": today,
             "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
+            "technique": Technique.objects.filter(code=intake.suggested_technique).first(),
         },
     )
 
