@@ -138,3 +138,10 @@ class StarterContentTests(TestCase):
                 self.assertIn(meta["topic"], topics)
                 self.assertTrue(meta["tags"])
                 self.assertGreater(len(body.split()), 100)
+
+    def test_the_starter_articles_load_as_published_articles(self):
+        files = sorted(CONTENT_DIR.glob("*.md"))
+        created = seed()
+        self.assertEqual(len(created), len(files))
+        self.assertEqual(Article.objects.published().count(), len(files))
+        self.assertEqual(seed(), [])
