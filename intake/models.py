@@ -453,7 +453,7 @@ class IntakeFlag(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["intake", "position"]
+        ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["intake", "code"], name="intake_flag_unique_code"),
         ]
