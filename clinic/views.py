@@ -24,7 +24,9 @@ def _get_client_for_staff(request, public_id):
 
 @require_GET
 def home(request):
-    services = Service.objects.active().select_related("technique").order_by("is_reassessment", "name")
+    services = (
+        Service.objects.active().select_related("technique").order_by("is_reassessment", "name")
+    )
     therapists = Therapist.objects.active().select_related("user").prefetch_related("techniques")
     return render(
         request,
