@@ -347,6 +347,10 @@ class Appointment(models.Model):
         """The last moment a client may reschedule or cancel without it counting as late."""
         return self.start - timedelta(hours=self.location.cancellation_cutoff_hours)
 
+    @property
+    def local_cutoff(self):
+        return as_local(self.cutoff(), self.location.zone)
+
     def client_may_reschedule(self, now=None):
         now = now or timezone.now()
         return self.is_open and now < self.cutoff()

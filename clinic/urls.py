@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import views
+from clinic import dashboards, views
 
 admin.site.site_header = "Clinic back office"
 admin.site.site_title = "Clinic back office"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/<uuid:public_id>/", views.client_detail, name="client_detail"),
     path("clients/<uuid:public_id>/edit/", views.client_edit, name="client_edit"),
+    path("today/", dashboards.therapist_today, name="therapist_today"),
+    path("dashboard/", dashboards.client_dashboard, name="client_dashboard"),
     path("intake/", include("intake.urls")),
     path("bookings/", include("bookings.urls")),
     path("library/", include("library.urls")),

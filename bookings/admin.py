@@ -1,0 +1,58 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from bookings.models import Appointment, CalendarFeed, TreatmentPlan
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(SimpleHistoryAdmin):
+    list_display = ["start", "client", "therapist", "service", "room", "status_label"]
+    list_filter = ["status", "location", "therapist", "service"]
+    search_fields = ["client__first_name", "client__last_name", "client__phone", "client__email"]
+    list_select_related = ["client", "therapist__user", "service", "room__location", "location"]
+    date_hierarchy = "start"
+    # Times and rooms change through the booking pages, which re-check availability.
+    readonly_fields = [
+        "client", "therapist", "service", "room", "location", "plan", "plan_sequence",
+        "is_reassessment", "start", "end", "blocked_until", "duration_minutes", "price",
+        "created_by", "created_at", "cancelled_at", "cancelled_by", "reminder_sent_at",
+        "checkin_confirmed_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["client", "therapist", "service", "room", "location"]}),
+        ("Time", {"fields": ["start", "end", "blocked_until", "duration_minutes", "price"]}),
+        ("Plan", {"fields": ["plan", "plan_sequence", "is_reassessment"]}),
+        ("Status", {"fields": ["status", "hold_reason", "cancelled_at", "cancelled_by",
+                               "cancel_reason"]}),
+        ("Messages", {"fields": ["reminder_sent_at", "checkin_confirmed_at"]}),
+        ("Record", {"fields": ["created_by", "created_at"]}),
+    ]
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(TreatmentPlan)
+class TreatmentPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["client", "kind", "status", "service", "therapist", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["client__first_name", "client__last_name"]
+    list_select_related = ["client", "service", "therapist__user"]
+    raw_id_fields = ["client", "previous"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["therapist", "created_at", "revoked_at"]
+    list_select_related = ["therapist__user"]
+    readonly_fields = ["created_at"]
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected feeds")
+    def revoke(self, request, queryset):
+        for feed in queryset:
+            feed.revoke()

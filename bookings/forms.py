@@ -1,0 +1,273 @@
+from datetime import datetime, timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from bookings.models import PlanKind, TreatmentPlan, Visit
+from clinic.models import Service, Therapist, Weekday
+
+
+def _helper(label, *, method="post", css="btn-primary"):
+    helper = FormHelper()
+    helper.form_method = method
+    # Templates write the <form> tag themselves (hidden client field, action URL).
+    helper.form_tag = False
+    helper.add_input(Submit("submit", label, css_class=css))
+    return helper
+
+
+def _bookable_services():
+    return Service.objects.active().filter(is_reassessment=False).select_related("technique")
+
+
+def _therapist_field(label="Therapist", empty_label="Anyone"):
+    return forms.ModelChoiceField(
+        Therapist.objects.active().select_related("user"),
+        required=False,
+        empty_label=empty_label,
+        label=label,
+    )
+
+
+def parse_start(value):
+    """An aware datetime from an ISO string, or None."""
+    try:
+        start = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return start if timezone.is_aware(start) else None
+
+
+class SlotSearchForm(forms.Form):
+    """Service, therapist (or anyone), and the day to see free times for."""
+
+    service = forms.ModelChoiceField(_bookable_services(), empty_label=None)
+    therapist = _therapist_field()
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["service"].queryset = _bookable_services()
+        self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
+        self.helper = _helper("Show free times", method="get")
+        self.helper.disable_csrf = True
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day < self.today:
+            raise forms.ValidationError("Choose today or a later day.", code="past")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        service, therapist = data.get("service"), data.get("therapist")
+        if service and therapist and not therapist.techniques.filter(pk=service.technique_id).exists():
+            raise forms.ValidationError(
+                {"therapist": f"{therapist} does not offer {service.name.lower()}."},
+                code="not_offered",
+            )
+        return data
+
+
+class ConfirmForm(forms.Form):
+    """The chosen time, carried in hidden fields from the times list to the confirm step."""
+
+    service = forms.ModelChoiceField(Service.objects.none(), widget=forms.HiddenInput)
+    therapist = forms.ModelChoiceField(Therapist.objects.none(), widget=forms.HiddenInput)
+    start = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.active().select_related("technique")
+        self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
+        self.helper = _helper("Confirm booking")
+
+    def clean_start(self):
+        start = parse_start(self.cleaned_data["start"])
+        if start is None:
+            raise forms.ValidationError("That time is not valid. Choose a time again.", code="bad")
+        return start
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=500
+    )
+
+    def __init__(self, *args, staff=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = staff
+        if not staff:
+            self.fields["reason"].label = "Anything you would like us to know (optional)"
+        self.helper = _helper("Cancel the appointment", css="btn-danger")
+
+
+class RescheduleForm(forms.Form):
+    start = forms.ChoiceField(label="New time", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=500
+    )
+
+    def __init__(self, *args, slots=(), staff=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].choices = [
+            (slot.isoformat(), f"{slot:%a %d %b %H:%M}") for slot in slots
+        ]
+        self.fields["reason"].required = staff
+        if not staff:
+            del self.fields["reason"]
+        self.helper = _helper("Move the appointment")
+
+    def clean_start(self):
+        return parse_start(self.cleaned_data["start"])
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Show", method="get", css="btn-outline-primary")
+        self.helper.disable_csrf = True
+
+
+class VisitForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["pain_score", "notes"]
+        labels = {"pain_score": "Pain score today (0–10)", "notes": "Visit notes"}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pain_score"].min_value = 0
+        self.fields["pain_score"].max_value = 10
+        self.fields["pain_score"].widget.attrs.update({"min": 0, "max": 10})
+        self.helper = _helper("Record the visit")
+
+    def clean_pain_score(self):
+        score = self.cleaned_data["pain_score"]
+        if score is None or not 0 <= score <= 10:
+            raise forms.ValidationError("Give a whole number from 0 to 10.", code="range")
+        return score
+
+
+class PlanForm(forms.Form):
+    """The client's preferences for a treatment plan's sessions."""
+
+    service = forms.ModelChoiceField(Service.objects.none(), empty_label=None, label="Treatment")
+    therapist = _therapist_field("Preferred therapist", "Anyone offering this treatment")
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="Days that suit you",
+    )
+    preferred_time = forms.TimeField(
+        label="Time that suits you", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    first_day = forms.DateField(
+        label="Start from", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["service"].queryset = _bookable_services()
+        self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
+        self.helper = _helper("Propose my sessions")
+
+    def clean_first_day(self):
+        day = self.cleaned_data["first_day"]
+        if day < self.today:
+            raise forms.ValidationError("Choose today or a later day.", code="past")
+        if day > self.today + timedelta(days=180):
+            raise forms.ValidationError("Choose a day in the next six months.", code="far")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        service, therapist = data.get("service"), data.get("therapist")
+        if service and therapist and not therapist.techniques.filter(pk=service.technique_id).exists():
+            raise forms.ValidationError(
+                {"therapist": f"{therapist} does not offer {service.name.lower()}."},
+                code="not_offered",
+            )
+        return data
+
+
+class MoveSessionForm(forms.Form):
+    start = forms.ChoiceField(label="Another time", widget=forms.RadioSelect)
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].choices = [
+            (slot.isoformat(), f"{slot:%a %d %b %H:%M}") for slot in slots
+        ]
+        self.helper = _helper("Use this time")
+
+    def clean_start(self):
+        return parse_start(self.cleaned_data["start"])
+
+
+class PlanChangeForm(forms.ModelForm):
+    """The therapist changes cadence, length or technique of a plan at any time."""
+
+    class Meta:
+        model = TreatmentPlan
+        fields = [
+            "sessions_per_week",
+            "weeks",
+            "interval_weeks",
+            "session_minutes",
+            "technique",
+            "service",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = _bookable_services()
+        self.helper = _helper("Save the plan")
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.kind == PlanKind.ACUTE:
+            for name in ("sessions_per_week", "weeks"):
+                if not data.get(name):
+                    self.add_error(name, forms.ValidationError("Required for an acute plan.", code="required"))
+        elif not data.get("interval_weeks"):
+            self.add_error(
+                "interval_weeks",
+                forms.ValidationError("Required for a maintenance plan.", code="required"),
+            )
+        service, technique = data.get("service"), data.get("technique")
+        if service and technique and service.technique_id != technique.pk:
+            self.add_error(
+                "service",
+                forms.ValidationError("Choose a treatment that uses this technique.", code="mismatch"),
+            )
+        return data
+
+
+class MaintenanceForm(forms.Form):
+    interval_weeks = forms.TypedChoiceField(
+        choices=[(2, "Every 2 weeks"), (4, "Every 4 weeks")], coerce=int, label="Visits"
+    )
+    session_minutes = forms.TypedChoiceField(
+        choices=[(60, "60 minutes"), (45, "45 minutes"), (30, "30 minutes")],
+        coerce=int,
+        label="Session length",
+    )
+    service = forms.ModelChoiceField(Service.objects.none(), empty_label=None, label="Treatment")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = _bookable_services()
+        self.helper = _helper("Start the maintenance plan")

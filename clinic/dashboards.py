@@ -1,0 +1,127 @@
+"""Pages that combine apps: the therapist's today page and the client dashboard.
+
+Apps never import this module; it imports them (DESIGN.md, "Layout").
+"""
+
+from datetime import timedelta
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bookings.availability import local_day_bounds
+from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit
+from clinic.access import no_store, role_required
+from clinic.models import ClientProfile, Role, Therapist
+
+UPCOMING_DAYS = 7
+SPARK_WIDTH, SPARK_HEIGHT = 200, 40
+
+
+def _awaiting_review(client_ids):
+    """{client id: intake public id} for clients whose current intake waits for review."""
+    from intake.models import Intake
+
+    return dict(
+        Intake.objects.awaiting_review()
+        .filter(client_id__in=client_ids)
+        .values_list("client_id", "public_id")
+    )
+
+
+@role_required(Role.THERAPIST)
+@no_store
+@require_GET
+def therapist_today(request):
+    """Today's and the coming week's appointments; unreviewed health forms first."""
+    try:
+        therapist = request.user.therapist
+    except Therapist.DoesNotExist:
+        raise Http404("No therapist record for this account.") from None
+    location = therapist.locations.filter(active=True).first()
+    zone = location.zone if location else timezone.get_current_timezone()
+    today = timezone.localdate(timezone=zone)
+    start, end = local_day_bounds(today, zone)
+    _, upcoming_end = local_day_bounds(today + timedelta(days=UPCOMING_DAYS), zone)
+    appointments = list(
+        Appointment.objects.for_therapist(therapist)
+        .filter(start__gte=start, start__lt=upcoming_end, status__in=Appointment.OCCUPYING)
+        .select_related("client", "service", "location", "room")
+        .order_by("start")
+    )
+    reviews = _awaiting_review({a.client_id for a in appointments})
+    for appointment in appointments:
+        appointment.review_intake = reviews.get(appointment.client_id)
+    first = lambda a: (a.review_intake is None, a.start)  # noqa: E731
+    todays = sorted((a for a in appointments if a.start < end), key=first)
+    later = sorted((a for a in appointments if a.start >= end), key=first)
+    return render(
+        request,
+        "clinic/therapist_today.html",
+        {"therapist": therapist, "today": today, "todays": todays, "later": later, "now": timezone.now()},
+    )
+
+
+def _sparkline(scores):
+    if len(scores) < 2:
+        return ""
+    step = SPARK_WIDTH / (len(scores) - 1)
+    return " ".join(
+        f"{round(index * step, 1)},{round(SPARK_HEIGHT - score * SPARK_HEIGHT / 10, 1)}"
+        for index, score in enumerate(scores)
+    )
+
+
+@role_required(Role.CLIENT)
+@no_store
+@require_GET
+def client_dashboard(request):
+    """Next visit, plan progress, pain over time, health-form status and reading."""
+    from intake.models import Intake
+    from library.reading import reading_list
+
+    try:
+        client = ClientProfile.objects.get(user=request.user)
+    except ClientProfile.DoesNotExist:
+        raise Http404("No client profile for this account.") from None
+    now = timezone.now()
+    next_appointment = (
+        Appointment.objects.for_client(client)
+        .upcoming(now)
+        .select_related("therapist__user", "service", "location")
+        .first()
+    )
+    plan = (
+        TreatmentPlan.objects.filter(client=client, status=PlanStatus.ACTIVE)
+        .select_related("service")
+        .prefetch_related("appointments")
+        .first()
+    )
+    visits = list(
+        Visit.objects.filter(appointment__client=client)
+        .select_related("appointment__location")
+        .order_by("appointment__start")[:24]
+    )
+    intake = Intake.objects.current_for(client)
+    today = timezone.localdate()
+    tags = ["aftercare"]
+    if plan:
+        tags.append(plan.kind)
+    if intake:
+        tags += [intake.pain_type(today), intake.suggested_technique]
+    return render(
+        request,
+        "clinic/client_dashboard.html",
+        {
+            "client": client,
+            "next_appointment": next_appointment,
+            "plan": plan,
+            "visits": visits,
+            "sparkline": _sparkline([v.pain_score for v in visits]),
+            "spark_width": SPARK_WIDTH,
+            "spark_height": SPARK_HEIGHT,
+            "intake": intake,
+            "reading": reading_list(tags, limit=3),
+        },
+    )
