@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import filetype
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
@@ -149,7 +150,12 @@ class PainForm(forms.ModelForm):
                 HTML('{% include "intake/body_map.html" %}'),
                 Div("pain_areas", css_class="body-map-checkboxes"),
             ),
-            Fieldset("When and how much", "pain_onset", "pain_now", "pain_worst"),
+            Fieldset(
+                "When and how much",
+                "pain_onset",
+                InlineRadios("pain_now"),
+                InlineRadios("pain_worst"),
+            ),
             Fieldset(
                 "What it is like",
                 "pain_character",
@@ -225,7 +231,7 @@ class HealthForm(forms.Form):
         self.fields = {**questions, **self.fields}
         self.helper = _helper(
             "Save and continue",
-            Fieldset("Health questions", *questions),
+            Fieldset("Health questions", *(InlineRadios(name) for name in questions)),
             Fieldset("In your own words", "other_conditions", "medications"),
         )
 

@@ -32,6 +32,7 @@ from intake.models import (
     Review,
     covered_codes,
 )
+from intake.screening import OUTCOME_BY_CATEGORY
 from intake.tasks import enqueue_decision_email
 
 
@@ -301,7 +302,10 @@ def outcome(request, public_id):
         {
             "intake": intake,
             "client": intake.client,
-            "flags": flags,
+            "flags": [f for f in flags if OUTCOME_BY_CATEGORY[f.category] == intake.outcome],
+            # Weaker flags' reasons say "booking is open"; they matter only once the
+            # stronger ones have passed, so they are shown apart.
+            "other_flags": [f for f in flags if OUTCOME_BY_CATEGORY[f.category] != intake.outcome],
             "urgent": urgent,
             "location": location,
             "eligibility": can_book(intake.client, on=today) if intake.is_current else None,

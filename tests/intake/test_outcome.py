@@ -64,6 +64,8 @@ class OutcomePageTests(ClinicTestCase):
         self.assertContains(response, "<strong>111</strong>")
         self.assertNotContains(response, "Book a visit")
         self.assertNotContains(response, "Suggested treatment")
+        other = response.content.decode().split("data-other-flags")[1]
+        assert "You told us you have a rash." in other
 
     def test_no_page_names_a_diagnosis_to_the_client(self):
         for yes in ({"suspected_dvt"}, {"fever_with_back_pain"}, {"dvt_history"}):
