@@ -28,3 +28,7 @@ def make_appointment(client, therapist, service, room, start, *, minutes=None, s
         status=status,
         **fields,
     )
+
+
+def weekday_hours(start="09:00", end="17:00"):
+    return [(day, start, end) for day in range(5)]
