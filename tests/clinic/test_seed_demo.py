@@ -46,6 +46,9 @@ class SeedDemoTests(TestCase):
         ]:
             user = User.objects.get(email=email)
             self.assertTrue(getattr(user, check), email)
-            self.assertTrue(self.client.login(username=email, password=DEMO_PASSWORD))
+            response = self.client.post(
+                reverse("login"), {"username": email, "password": DEMO_PASSWORD}
+            )
+            self.assertRedirects(response, reverse("home"))
             self.assertEqual(self.client.get(reverse("home")).status_code, 200)
-            self.client.logout()
+            self.client.post(reverse("logout"))

@@ -82,6 +82,20 @@ class LogInOutTests(ClinicTestCase):
         self.assertContains(response, "correct e-mail address and password")
         self.assertNotIn("_auth_user_id", self.client.session)
 
+    def test_repeated_wrong_passwords_pause_log_in_for_that_account(self):
+        for _ in range(5):
+            self.client.post(reverse("login"), {"username": "client@example.com", "password": "x"})
+        response = self.client.post(
+            reverse("login"), {"username": "client@example.com", "password": PASSWORD}
+        )
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "Too many attempts", status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        other = self.client.post(
+            reverse("login"), {"username": "other@example.com", "password": PASSWORD}
+        )
+        self.assertRedirects(other, reverse("home"))
+
     def test_log_out_is_a_post_and_ends_the_session(self):
         self.login(self.client_user)
         self.assertEqual(self.client.get(reverse("logout")).status_code, 405)
