@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinic.access import no_store
 from clinic.forms import ClientProfileForm, ClientSearchForm, SignUpForm
 from clinic.models import ClientProfile, Service, Therapist
+from intake.eligibility import public_status
 
 
 def _get_own_profile(request):
@@ -99,7 +100,12 @@ def client_create(request):
 @require_GET
 def client_detail(request, public_id):
     client = _get_client_for_staff(request, public_id)
-    return render(request, "clinic/client_detail.html", {"client": client})
+    # Front desk and therapists see only whether the health form is in order, never why.
+    return render(
+        request,
+        "clinic/client_detail.html",
+        {"client": client, "health_status": public_status(client)},
+    )
 
 
 @login_required

@@ -104,3 +104,22 @@ class ClientDetailAndEditTests(ClinicTestCase):
         self.client_profile.refresh_from_db()
         self.assertEqual(self.client_profile.phone, "020 7946 0777")
         self.assertEqual(self.client_profile.history.count(), 2)
+
+
+class ClientHealthStatusTests(ClinicTestCase):
+    def test_front_desk_sees_that_a_form_needs_review_but_never_why(self):
+        from tests.intake.factories import make_intake
+
+        make_intake(self.client_profile, yes={"varicose_veins"})
+        self.login(self.front_desk_user)
+        response = self.client.get(reverse("client_detail", args=[self.client_profile.public_id]))
+        self.assertContains(response, "Needs review")
+        self.assertNotContains(response, "vein")
+        self.assertContains(
+            response, reverse("intake:desk_start", args=[self.client_profile.public_id])
+        )
+
+    def test_a_client_without_a_form_shows_it_is_missing(self):
+        self.login(self.front_desk_user)
+        response = self.client.get(reverse("client_detail", args=[self.client_profile.public_id]))
+        self.assertContains(response, "Health form missing")
