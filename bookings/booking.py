@@ -501,7 +501,7 @@ def start_maintenance_plan(*, previous, by, interval_weeks, session_minutes, ser
 
 def _locked(appointment):
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("location", "service", "therapist__user", "client__user")
         .get(pk=appointment.pk)
     )

@@ -1,0 +1,115 @@
+"""No double booking: parallel writers on PostgreSQL, the immediate transaction on SQLite."""
+
+import threading
+from unittest import mock
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import IntegrityError, connection, connections, transaction
+
+from bookings.booking import SlotTaken, book_appointment
+from bookings.models import Appointment
+from clinic.models import ClientProfile, Room
+from tests.base import make_client, make_location, make_service, make_therapist
+from tests.bookings.helpers import make_appointment, utc, weekday_hours
+from tests.intake.factories import make_intake
+
+SLOT = utc(2026, 3, 10, 10, 0)
+CLIENTS = 6
+
+
+def _clinic():
+    location = make_location()
+    room = Room.objects.create(location=location, name="Room 1")
+    service = make_service()
+    therapist = make_therapist("ava@example.com", location=location, hours=weekday_hours())
+    clients = []
+    for number in range(CLIENTS):
+        user = make_client(f"client{number}@example.com", first_name=f"Client{number}")
+        make_intake(user.client_profile)
+        clients.append(user.client_profile)
+    return location, room, service, therapist, clients
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_exactly_one_of_many_simultaneous_bookings_of_one_slot_succeeds():
+    with time_machine.travel(utc(2026, 3, 2, 8, 0), tick=False):
+        _, _, service, therapist, clients = _clinic()
+    barrier = threading.Barrier(CLIENTS)
+    outcomes = []
+
+    def attempt(client_pk):
+        try:
+            client = ClientProfile.objects.select_related("user").get(pk=client_pk)
+            barrier.wait()
+            book_appointment(
+                client=client, therapist=therapist, service=service, start=SLOT, by=client.user
+            )
+            outcomes.append("booked")
+        except SlotTaken:
+            outcomes.append("taken")
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(utc(2026, 3, 2, 8, 0), tick=True):
+        threads = [threading.Thread(target=attempt, args=(c.pk,)) for c in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(outcomes) == ["booked"] + ["taken"] * (CLIENTS - 1)
+    assert Appointment.objects.filter(start=SLOT).count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+@pytest.mark.parametrize("same", ["therapist", "room", "client"])
+def test_the_exclusion_constraints_reject_an_overlapping_insert(same):
+    location, room, service, therapist, clients = _clinic()
+    other_room = Room.objects.create(location=location, name="Room 2")
+    other_therapist = make_therapist("ben@example.com", location=location)
+    make_appointment(clients[0], therapist, service, room, SLOT)
+    overlapping = {
+        "therapist": (clients[1], therapist, other_room),
+        "room": (clients[1], other_therapist, room),
+        "client": (clients[0], other_therapist, other_room),
+    }[same]
+    client, who, where = overlapping
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_appointment(client, who, service, where, SLOT + timedelta(minutes=70))
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_back_to_back_and_cancelled_appointments_do_not_clash():
+    _, room, service, therapist, clients = _clinic()
+    make_appointment(clients[0], therapist, service, room, SLOT)
+    make_appointment(clients[1], therapist, service, room, SLOT + timedelta(minutes=75))
+    make_appointment(clients[2], therapist, service, room, SLOT, status="cancelled")
+    assert Appointment.objects.count() == 3
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_the_availability_check_and_the_write_share_one_immediate_transaction():
+    from bookings import booking
+
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    seen = []
+    real_find_slot = booking.find_slot
+
+    def spying_find_slot(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real_find_slot(*args, **kwargs)
+
+    with time_machine.travel(utc(2026, 3, 2, 8, 0), tick=False):
+        _, _, service, therapist, clients = _clinic()
+        with mock.patch.object(booking, "find_slot", spying_find_slot):
+            book_appointment(
+                client=clients[0], therapist=therapist, service=service, start=SLOT,
+                by=clients[0].user,
+            )
+    assert seen == [True]
+    assert Appointment.objects.count() == 1
