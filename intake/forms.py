@@ -165,7 +165,11 @@ class PainForm(forms.ModelForm):
                 "tried",
             ),
             Fieldset(
-                "You and your goals", "goals", "stress", "sleep_quality", "pressure_preference"
+                "You and your goals",
+                "goals",
+                InlineRadios("stress"),
+                InlineRadios("sleep_quality"),
+                "pressure_preference",
             ),
         )
 
