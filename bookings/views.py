@@ -108,13 +108,16 @@ def _get_plan_for_user(request, pk):
     return get_object_or_404(plans.distinct(), pk=pk)
 
 
-def _client_query(client):
-    return {"client": str(client.public_id)} if client else {}
+def _client_query(request, client):
+    """The client named in links and redirects: needed only when front desk books."""
+    if client is None or not _is_desk(request.user):
+        return {}
+    return {"client": str(client.public_id)}
 
 
-def _confirm_url(client, service, therapist, start):
+def _confirm_url(request, client, service, therapist, start):
     query = {"service": service.pk, "therapist": therapist.pk, "start": start.isoformat()}
-    query.update(_client_query(client))
+    query.update(_client_query(request, client))
     return reverse("bookings:confirm") + "?" + urlencode(query)
 
 
@@ -151,6 +154,8 @@ def book(request):
         day = form.cleaned_data["day"]
         verdict = booking.eligibility(client, day)
         context["verdict"] = verdict
+        # Eligibility is falsy when booking is refused, so templates test this instead.
+        context["refused"] = not verdict.allowed
         if verdict.allowed:
             staff = _is_desk(request.user)
             therapists = [therapist] if therapist else list(therapists_for(service))
@@ -168,7 +173,7 @@ def book(request):
                         unique.append((start, who))
                 times = unique
             context["times"] = [
-                {"start": start, "therapist": who, "url": _confirm_url(client, service, who, start)}
+                {"start": start, "therapist": who, "url": _confirm_url(request, client, service, who, start)}
                 for start, who in times
             ]
             if not times:
@@ -182,7 +187,7 @@ def book(request):
                     context["soonest"] = {
                         "start": start,
                         "therapist": who,
-                        "url": _confirm_url(client, service, who, start),
+                        "url": _confirm_url(request, client, service, who, start),
                     }
     return render(request, "bookings/book.html", context)
 
@@ -197,7 +202,7 @@ def confirm(request):
     form = ConfirmForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, "That time could not be read. Please choose a time again.")
-        return redirect(reverse("bookings:book") + "?" + urlencode(_client_query(client)))
+        return redirect(reverse("bookings:book") + "?" + urlencode(_client_query(request, client)))
     service = form.cleaned_data["service"]
     therapist = form.cleaned_data["therapist"]
     start = form.cleaned_data["start"]
@@ -223,7 +228,7 @@ def confirm(request):
 
 def _taken_page(request, taken, client):
     alternatives = [
-        {"start": start, "url": _confirm_url(client, taken.service, taken.therapist, start)}
+        {"start": start, "url": _confirm_url(request, client, taken.service, taken.therapist, start)}
         for start in taken.alternatives()
     ]
     return render(
@@ -233,7 +238,7 @@ def _taken_page(request, taken, client):
             "taken": taken,
             "alternatives": alternatives,
             "client": client,
-            "book_url": reverse("bookings:book") + "?" + urlencode(_client_query(client)),
+            "book_url": reverse("bookings:book") + "?" + urlencode(_client_query(request, client)),
         },
         status=409,
     )
@@ -501,7 +506,7 @@ def plan_new(request):
             previous=proposed.previous if proposed else None,
         )
         _save_proposal(request, proposal)
-        return redirect(reverse("bookings:plan_review") + "?" + urlencode(_client_query(client)))
+        return redirect(reverse("bookings:plan_review") + "?" + urlencode(_client_query(request, client)))
     return render(
         request,
         "bookings/plan_form.html",
@@ -510,8 +515,9 @@ def plan_new(request):
             "client": client,
             "recommendation": recommendation,
             "verdict": verdict,
+            "refused": not verdict.allowed,
             "proposed": proposed,
-            "client_query": urlencode(_client_query(client)),
+            "client_query": urlencode(_client_query(request, client)),
         },
     )
 
@@ -557,11 +563,11 @@ def plan_review(request):
     if client is None:
         return _client_picker(request)
     proposal = _proposal_from_session(request, client)
-    back = reverse("bookings:plan_new") + "?" + urlencode(_client_query(client))
+    back = reverse("bookings:plan_new") + "?" + urlencode(_client_query(request, client))
     if proposal is None:
         messages.info(request, "Start by choosing the days and time that suit you.")
         return redirect(back)
-    here = reverse("bookings:plan_review") + "?" + urlencode(_client_query(client))
+    here = reverse("bookings:plan_review") + "?" + urlencode(_client_query(request, client))
     move_form, move_index, problem = None, None, None
     action = request.POST.get("action") if request.method == "POST" else None
     index = _int(request.POST.get("index") if action else request.GET.get("move"))
@@ -614,7 +620,7 @@ def plan_review(request):
             "move_form": move_form,
             "move_index": move_index,
             "problem": problem,
-            "client_query": urlencode(_client_query(client)),
+            "client_query": urlencode(_client_query(request, client)),
             "back": back,
         },
         status=409 if problem else 200,

@@ -32,3 +32,24 @@ def make_appointment(client, therapist, service, room, start, *, minutes=None, s
 
 def weekday_hours(start="09:00", end="17:00"):
     return [(day, start, end) for day in range(5)]
+
+
+class BookingViewCase:
+    """Mixin for ClinicTestCase: the shared therapist works weekdays 09:00-17:00."""
+
+    @classmethod
+    def add_clinic(cls):
+        from datetime import time
+
+        from clinic.models import WorkingHours
+        from tests.base import make_service
+
+        cls.service = make_service()
+        for day in range(5):
+            WorkingHours.objects.create(
+                therapist=cls.therapist,
+                location=cls.location,
+                weekday=day,
+                start_time=time(9, 0),
+                end_time=time(17, 0),
+            )
