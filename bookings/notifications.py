@@ -1,61 +1,260 @@
-"""Messages to clients about their appointments.
+"""Messages about appointments: confirmations, changes, cancellations and reminders.
 
-The booking workflows call these after their transaction commits
-(``transaction.on_commit``). Each sends a plain-text e-mail, rendered from
-``bookings/email/<name>_subject.txt`` and ``<name>.txt``, to the client's contact
-address when the client agreed to e-mail. HTML, the ``.ics`` attachment and sending from
-the background worker build on these functions.
+The booking workflows call the four hooks at the top after their transaction commits
+(``transaction.on_commit``). The hooks only enqueue background tasks (``bookings.tasks``),
+passing primary keys, so a slow mail server never slows a booking and the worker
+(``make worker``) does the sending. The ``deliver_*`` functions below build and send
+each e-mail (text and HTML, from ``bookings/email/<name>_subject.txt``, ``<name>.txt``
+and ``<name>.html``, with an ``.ics`` invitation where there is a time to put in a
+calendar); the tasks call them after re-checking the appointment.
+
+Clients get confirmations when they have an address and agreed to e-mail, and
+reminders when they have an address and asked for reminders. Messages to therapists
+never carry a health detail.
 """
 
+from __future__ import annotations
+
+from datetime import timedelta
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from bookings import calendars
 
-def _send(name, client, context):
-    address = client.contact_email
-    if not (address and client.contact_by_email):
+ICS_NAME = "appointment.ics"
+
+
+def reminder_hours():
+    """Hours before the start that the reminder (and its check-in question) goes out."""
+    return getattr(settings, "BOOKINGS_REMINDER_HOURS", 24)
+
+
+# --- Hooks called by the booking workflows -------------------------------------------------
+
+
+def appointment_booked(appointment):
+    """Confirm one booked session to the client (in the background), and plan its reminder."""
+    from bookings.tasks import send_appointment_message
+
+    schedule_reminder(appointment)
+    if not wants_email(appointment.client):
         return False
+    send_appointment_message.enqueue(appointment.pk, "booked", start=appointment.start.isoformat())
+    return True
+
+
+def plan_booked(plan):
+    """Confirm a whole treatment plan, listing every session, with one calendar file."""
+    from bookings.tasks import send_plan_message
+
+    for appointment in plan.appointments.all():
+        schedule_reminder(appointment)
+    if not wants_email(plan.client):
+        return False
+    send_plan_message.enqueue(plan.pk)
+    return True
+
+
+def appointment_rescheduled(appointment, *, old_start):
+    """Tell the client the appointment's new time (and the old one it replaces)."""
+    from bookings.tasks import send_appointment_message
+
+    schedule_reminder(appointment)
+    if not wants_email(appointment.client):
+        return False
+    send_appointment_message.enqueue(
+        appointment.pk,
+        "rescheduled",
+        start=appointment.start.isoformat(),
+        old_start=old_start.isoformat(),
+    )
+    return True
+
+
+def appointment_cancelled(appointment):
+    """Tell the client the appointment is cancelled; the calendar file removes the event."""
+    from bookings.tasks import send_appointment_message
+
+    if not wants_email(appointment.client):
+        return False
+    send_appointment_message.enqueue(appointment.pk, "cancelled")
+    return True
+
+
+def schedule_reminder(appointment):
+    """Ask the worker to send the reminder on time, when the task backend can defer.
+
+    The periodic sweep (``manage.py send_reminders``) sends any reminder this misses, so
+    a backend without deferred tasks, or a worker that was down, loses nothing.
+    """
+    from bookings.tasks import send_reminder
+
+    run_after = appointment.start - timedelta(hours=reminder_hours())
+    if run_after <= timezone.now() or not send_reminder.get_backend().supports_defer:
+        return None
+    return send_reminder.using(run_after=run_after).enqueue(
+        appointment.pk, start=appointment.start.isoformat()
+    )
+
+
+# --- Who gets what ---------------------------------------------------------------------
+
+
+def wants_email(client):
+    return bool(client.contact_email and client.contact_by_email)
+
+
+def wants_reminder(client):
+    return bool(client.contact_email and client.reminders)
+
+
+# --- Building and sending ----------------------------------------------------------------
+
+
+def _url(name, *args):
+    return calendars.absolute_url(reverse(name, args=args))
+
+
+def _render(name, context):
     context = {
-        "client": client,
         "clinic_name": settings.CLINIC_NAME,
         "site_url": settings.SITE_URL,
         **context,
     }
     subject = " ".join(render_to_string(f"bookings/email/{name}_subject.txt", context).split())
-    body = render_to_string(f"bookings/email/{name}.txt", context)
-    send_mail(subject, body, None, [address])
-    return True
+    text = render_to_string(f"bookings/email/{name}.txt", context)
+    html = render_to_string(f"bookings/email/{name}.html", context)
+    return subject, text, html
 
 
-def appointment_booked(appointment):
-    """Confirm one booked session to the client."""
-    return _send("appointment_booked", appointment.client, {"appointment": appointment})
+def _send(name, *, to, context, ics=None, method="REQUEST"):
+    subject, text, html = _render(name, context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message.attach_alternative(html, "text/html")
+    if ics is not None:
+        message.attach(ICS_NAME, ics, f"text/calendar; charset=utf-8; method={method}")
+    message.send()
+    return message
 
 
-def plan_booked(plan):
-    """Confirm a whole treatment plan, listing every session."""
-    appointments = list(
-        plan.appointments.select_related("location", "therapist__user", "service").order_by(
-            "start"
+def aftercare_article():
+    """The library's aftercare article, if one is published."""
+    from library.reading import reading_list
+
+    articles = reading_list(["aftercare"], limit=1)
+    return articles[0] if articles else None
+
+
+def _article_url(article):
+    return calendars.absolute_url(article.get_absolute_url()) if article else ""
+
+
+def _appointment_context(appointment):
+    return {
+        "client": appointment.client,
+        "appointment": appointment,
+        "detail_url": _url("bookings:appointment_detail", appointment.pk),
+    }
+
+
+def deliver_appointment_message(appointment, kind, *, old_start=None):
+    """Send the client the ``kind`` ("booked", "rescheduled", "cancelled") e-mail now."""
+    client = appointment.client
+    if not wants_email(client):
+        return None
+    context = _appointment_context(appointment)
+    if kind == "booked":
+        article = aftercare_article()
+        context.update(aftercare=article, aftercare_url=_article_url(article))
+        return _send(
+            "appointment_booked",
+            to=client.contact_email,
+            context=context,
+            ics=calendars.client_invitation(appointment),
         )
-    )
-    return _send("plan_booked", plan.client, {"plan": plan, "appointments": appointments})
+    if kind == "rescheduled":
+        context["old_start"] = old_start.astimezone(appointment.location.zone)
+        return _send(
+            "appointment_rescheduled",
+            to=client.contact_email,
+            context=context,
+            ics=calendars.client_invitation(appointment),
+        )
+    if kind == "cancelled":
+        context["book_url"] = _url("bookings:book")
+        return _send(
+            "appointment_cancelled",
+            to=client.contact_email,
+            context=context,
+            ics=calendars.client_invitation(appointment, cancelled=True),
+            method="CANCEL",
+        )
+    raise ValueError(f"Unknown message kind: {kind!r}")
 
 
-def appointment_rescheduled(appointment, *, old_start):
-    """Tell the client the appointment's new time (and the old one it replaces)."""
+def deliver_plan_message(plan, appointments):
+    """Send the client the list of a plan's visits, with all of them in one calendar file."""
+    client = plan.client
+    if not wants_email(client) or not appointments:
+        return None
+    article = aftercare_article()
+    context = {
+        "client": client,
+        "plan": plan,
+        "appointments": appointments,
+        "appointments_url": _url("bookings:my_appointments"),
+        "aftercare": article,
+        "aftercare_url": _article_url(article),
+    }
     return _send(
-        "appointment_rescheduled",
-        appointment.client,
-        {
-            "appointment": appointment,
-            "old_start": timezone.localtime(old_start, appointment.location.zone),
-        },
+        "plan_booked",
+        to=client.contact_email,
+        context=context,
+        ics=calendars.client_invitation(appointments),
     )
 
 
-def appointment_cancelled(appointment):
-    """Tell the client the appointment is cancelled."""
-    return _send("appointment_cancelled", appointment.client, {"appointment": appointment})
+def deliver_reminder(appointment):
+    """The reminder, with the pre-visit question "has anything changed in your health?"."""
+    client = appointment.client
+    context = _appointment_context(appointment)
+    context.update(
+        checkin_url=_url("bookings:checkin", appointment.checkin_token),
+        hours=reminder_hours(),
+    )
+    return _send("reminder", to=client.contact_email, context=context)
+
+
+def deliver_therapist_notice(appointment, kind):
+    """Tell the therapist a visit needs them before it goes ahead; no health details.
+
+    ``kind``: "hold" (the check-in now blocks the visit: it is on hold), "review" (the
+    client updated the health form; the visit stands) or "call" (the client said
+    something changed and has no account: please phone them).
+    """
+    address = appointment.therapist.user.email
+    if not address:
+        return None
+    context = {
+        "appointment": appointment,
+        "therapist": appointment.therapist,
+        "client_name": calendars.client_short_name(appointment.client),
+        "client": appointment.client,
+        "kind": kind,
+        "detail_url": _url("bookings:appointment_detail", appointment.pk),
+        "review_url": _review_url(appointment.client),
+    }
+    return _send("therapist_checkin", to=address, context=context)
+
+
+def _review_url(client):
+    from intake.models import Intake
+
+    current = Intake.objects.current_for(client)
+    if current is None:
+        return ""
+    return _url("intake:review", current.public_id)
