@@ -317,7 +317,7 @@ def cancel(request, pk):
     appointment = _get_appointment_for_user(request, pk)
     staff = booking.is_staff_booker(request.user)
     now = timezone.now()
-    form = CancelForm(request.POST or None, staff=staff)
+    form = CancelForm(request.POST if request.method == "POST" else None, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             booking.cancel_appointment(
