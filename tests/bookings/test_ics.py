@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import time_machine
+from django.test import override_settings
 from icalendar import Calendar
 
 from bookings import booking, calendars
@@ -17,6 +18,7 @@ def parse(data):
     return calendar, calendar.walk("VEVENT")
 
 
+@override_settings(SITE_URL="https://clinic.example")
 @time_machine.travel(utc(2026, 3, 1, 8, 0), tick=False)
 class ClientInvitationTests(ClinicTestCase):
     @classmethod
@@ -47,7 +49,7 @@ class ClientInvitationTests(ClinicTestCase):
         self.assertEqual(calendar["METHOD"], "REQUEST")
         self.assertEqual(len(events), 1)
         event = events[0]
-        self.assertEqual(str(event["UID"]), f"appointment-{appointment.pk}@127.0.0.1")
+        self.assertEqual(str(event["UID"]), f"appointment-{appointment.pk}@clinic.example")
         self.assertEqual(event.decoded("DTSTART"), utc(2026, 3, 2, 10, 0))
         self.assertEqual(event.decoded("DTEND"), utc(2026, 3, 2, 11, 0))
         self.assertIn(b"DTSTART:20260302T100000Z", calendars.client_invitation(appointment))
@@ -111,5 +113,5 @@ class ClientInvitationTests(ClinicTestCase):
         _, events = parse(calendars.client_invitation([first, second]))
         self.assertEqual(
             [str(event["UID"]) for event in events],
-            [f"appointment-{first.pk}@127.0.0.1", f"appointment-{second.pk}@127.0.0.1"],
+            [f"appointment-{first.pk}@clinic.example", f"appointment-{second.pk}@clinic.example"],
         )
