@@ -40,13 +40,6 @@ class CheckinForm(forms.Form):
         error_messages={"required": "Please choose yes or no."},
     )
 
-    def __init__(self, *args, **kwargs):
-        from crispy_forms.helper import FormHelper
-
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
 
 def local_date(appointment):
     return appointment.local_start.date()
@@ -72,7 +65,7 @@ def _notify_therapist(appointment, kind):
 
 def _locked(appointment):
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("client__user", "therapist__user", "location", "service")
         .get(pk=appointment.pk)
     )

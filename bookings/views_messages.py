@@ -47,7 +47,7 @@ def checkin_view(request, token):
         and has_account
         and request.user.pk != appointment.client.user_id
     )
-    form = checkin.CheckinForm(request.POST or None)
+    form = checkin.CheckinForm(request.POST if request.method == "POST" else None)
     context = {
         "appointment": appointment,
         "form": form,

@@ -9,7 +9,7 @@ from django_tasks import default_task_backend
 from icalendar import Calendar
 
 from bookings import booking, notifications
-from bookings.models import Appointment
+from bookings.models import Appointment, TreatmentPlan
 from bookings.tasks import send_appointment_message, send_plan_message
 from clinic.models import ClientProfile
 from tests.base import ClinicTestCase, make_service, make_therapist
@@ -149,9 +149,7 @@ class AppointmentMessageTests(ClinicTestCase):
         appointment = make_appointment(
             self.client_profile, self.ava, self.service, self.room, utc(2026, 3, 3, 14, 0)
         )
-        sent = send_appointment_message.call(
-            appointment.pk, "booked", start=MONDAY_10.isoformat()
-        )
+        sent = send_appointment_message.call(appointment.pk, "booked", start=MONDAY_10.isoformat())
         self.assertFalse(sent)
         self.assertEqual(mail.outbox, [])
 
@@ -182,8 +180,6 @@ class AppointmentMessageTests(ClinicTestCase):
             )
             for week in range(3)
         ]
-        from bookings.models import TreatmentPlan
-
         plan = TreatmentPlan.objects.create(
             client=self.client_profile,
             kind="acute",
