@@ -37,7 +37,9 @@ class BookOneSessionTests(ClinicTestCase):
         self.assertEqual(appointment.start, utc(2026, 3, 10, 10, 0))
         self.assertEqual(appointment.end, utc(2026, 3, 10, 11, 0))
         self.assertEqual(appointment.blocked_until, utc(2026, 3, 10, 11, 15))
-        self.assertEqual((appointment.duration_minutes, appointment.price), (60, self.service.price))
+        self.assertEqual(
+            (appointment.duration_minutes, appointment.price), (60, self.service.price)
+        )
         self.assertEqual(appointment.room, self.room)
         self.assertEqual(appointment.location, self.location)
 
@@ -104,12 +106,12 @@ class BookingGatedByIntakeTests(ClinicTestCase):
         cls.service = make_service()
         cls.ava = make_therapist("ava@example.com", location=cls.location, hours=weekday_hours())
 
-    def book(self, start=utc(2026, 3, 4, 10, 0)):
+    def book(self, start=None):
         return book_appointment(
             client=self.client_profile,
             therapist=self.ava,
             service=self.service,
-            start=start,
+            start=start or utc(2026, 3, 4, 10, 0),
             by=self.client_user,
         )
 

@@ -1,16 +1,17 @@
 """No double booking: parallel writers on PostgreSQL, the immediate transaction on SQLite."""
 
 import threading
-from unittest import mock
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, connections, transaction
 
 from bookings.booking import SlotTaken, book_appointment
 from bookings.models import Appointment
-from clinic.models import ClientProfile, Room
+from clinic.models import ClientProfile, Role, Room, Technique
 from tests.base import make_client, make_location, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc, weekday_hours
 from tests.intake.factories import make_intake
@@ -20,6 +21,11 @@ CLIENTS = 6
 
 
 def _clinic():
+    # Transactional tests may run after another one emptied the tables, data-migration
+    # rows included, so make what the builders need.
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+    Technique.objects.get_or_create(code="swedish", defaults={"name": "Swedish massage"})
     location = make_location()
     room = Room.objects.create(location=location, name="Room 1")
     service = make_service()
@@ -108,7 +114,10 @@ def test_on_sqlite_the_availability_check_and_the_write_share_one_immediate_tran
         _, _, service, therapist, clients = _clinic()
         with mock.patch.object(booking, "find_slot", spying_find_slot):
             book_appointment(
-                client=clients[0], therapist=therapist, service=service, start=SLOT,
+                client=clients[0],
+                therapist=therapist,
+                service=service,
+                start=SLOT,
                 by=clients[0].user,
             )
     assert seen == [True]
