@@ -13,17 +13,34 @@ class AppointmentAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start"
     # Times and rooms change through the booking pages, which re-check availability.
     readonly_fields = [
-        "client", "therapist", "service", "room", "location", "plan", "plan_sequence",
-        "is_reassessment", "start", "end", "blocked_until", "duration_minutes", "price",
-        "created_by", "created_at", "cancelled_at", "cancelled_by", "reminder_sent_at",
+        "client",
+        "therapist",
+        "service",
+        "room",
+        "location",
+        "plan",
+        "plan_sequence",
+        "is_reassessment",
+        "start",
+        "end",
+        "blocked_until",
+        "duration_minutes",
+        "price",
+        "created_by",
+        "created_at",
+        "cancelled_at",
+        "cancelled_by",
+        "reminder_sent_at",
         "checkin_confirmed_at",
     ]
     fieldsets = [
         (None, {"fields": ["client", "therapist", "service", "room", "location"]}),
         ("Time", {"fields": ["start", "end", "blocked_until", "duration_minutes", "price"]}),
         ("Plan", {"fields": ["plan", "plan_sequence", "is_reassessment"]}),
-        ("Status", {"fields": ["status", "hold_reason", "cancelled_at", "cancelled_by",
-                               "cancel_reason"]}),
+        (
+            "Status",
+            {"fields": ["status", "hold_reason", "cancelled_at", "cancelled_by", "cancel_reason"]},
+        ),
         ("Messages", {"fields": ["reminder_sent_at", "checkin_confirmed_at"]}),
         ("Record", {"fields": ["created_by", "created_at"]}),
     ]

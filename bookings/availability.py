@@ -40,8 +40,15 @@ def as_local(value: datetime, zone) -> LocalDateTime:
     """``value`` in ``zone``, shown by templates in that zone."""
     local = value.astimezone(zone)
     return LocalDateTime(
-        local.year, local.month, local.day, local.hour, local.minute, local.second,
-        local.microsecond, local.tzinfo, fold=local.fold,
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        local.tzinfo,
+        fold=local.fold,
     )
 
 
@@ -263,7 +270,9 @@ def _slots(
             if not busy.is_free(slot_start, slot_end):
                 continue
             free_rooms = tuple(
-                room for room in rooms if room_busy.get(room, _NOTHING).is_free(slot_start, slot_end)
+                room
+                for room in rooms
+                if room_busy.get(room, _NOTHING).is_free(slot_start, slot_end)
             )
             if free_rooms:
                 result[therapist_id].append(
@@ -275,7 +284,15 @@ def _slots(
 
 
 def free_slots(
-    therapist, service, start: date, end: date, *, duration=None, location=None, now=None, notice=True
+    therapist,
+    service,
+    start: date,
+    end: date,
+    *,
+    duration=None,
+    location=None,
+    now=None,
+    notice=True,
 ) -> list[datetime]:
     """Sorted aware datetimes (in the location's zone) at which ``service`` can start.
 
@@ -288,14 +305,21 @@ def free_slots(
     ``notice=False`` lets staff book inside the minimum notice. Four SQL queries.
     """
     slots = _slots(
-        [therapist.pk], service, start, end, duration=duration, location=location, now=now,
+        [therapist.pk],
+        service,
+        start,
+        end,
+        duration=duration,
+        location=location,
+        now=now,
         notice=notice,
     )
     return [slot.start for slot in slots[therapist.pk]]
 
 
-def find_slot(therapist, service, start: datetime, *, duration=None, now=None, notice=True,
-              exclude_ids=()) -> Slot | None:
+def find_slot(
+    therapist, service, start: datetime, *, duration=None, now=None, notice=True, exclude_ids=()
+) -> Slot | None:
     """The free slot starting exactly at ``start`` for ``therapist``, or None."""
     start_utc = start.astimezone(UTC)
     # The slot's local date depends on the location's zone, so look a day either side.
@@ -321,8 +345,16 @@ def slots_by_therapist(therapists, service, start: date, end: date, **options):
 
 
 def nearest_free_slots(
-    therapist, service, around: datetime, *, days=2, limit=3, duration=None, now=None,
-    notice=True, exclude_ids=()
+    therapist,
+    service,
+    around: datetime,
+    *,
+    days=2,
+    limit=3,
+    duration=None,
+    now=None,
+    notice=True,
+    exclude_ids=(),
 ) -> list[datetime]:
     """Free starts within ``days`` of ``around``'s date, nearest first (a tie: the earlier)."""
     day = around.astimezone(UTC).date()
@@ -377,4 +409,3 @@ def next_free_slot(service, *, after=None, therapists=None, now=None):
         first = window_end + timedelta(days=1)
         window *= 2
     return None
-

@@ -114,7 +114,12 @@ def _create(
     start_utc = slot.start_utc
     end = start_utc + timedelta(minutes=minutes)
     blocked_until = end + timedelta(minutes=service.buffer_minutes)
-    if Appointment.objects.active().for_client(client).overlapping(start_utc, blocked_until).exists():
+    if (
+        Appointment.objects.active()
+        .for_client(client)
+        .overlapping(start_utc, blocked_until)
+        .exists()
+    ):
         raise taken
     held = getattr(verdict, "needs_checkin", False)
     try:
@@ -246,7 +251,9 @@ def recommendation_for(client, *, on: date):
 
 
 def reassessment_service():
-    return Service.objects.active().filter(is_reassessment=True).order_by("duration_minutes").first()
+    return (
+        Service.objects.active().filter(is_reassessment=True).order_by("duration_minutes").first()
+    )
 
 
 def propose_plan(
@@ -465,7 +472,9 @@ def book_plan(*, proposal: PlanProposal, client, by, now=None):
     return plan
 
 
-def start_maintenance_plan(*, previous, by, interval_weeks, session_minutes, service, therapist=None):
+def start_maintenance_plan(
+    *, previous, by, interval_weeks, session_minutes, service, therapist=None
+):
     """After an acute plan's reassessment, the therapist proposes maintenance visits.
 
     The plan waits as "proposed" until the client picks days and times and confirms.
@@ -655,7 +664,9 @@ def record_visit(*, appointment, by, pain_score, notes="", now=None):
         )
         appointment.status = Appointment.Status.COMPLETED
         appointment.save(update_fields=["status"])
-        log_access(by, client=appointment.client, action="change", detail=f"visit notes (visit {visit.pk})")
+        log_access(
+            by, client=appointment.client, action="change", detail=f"visit notes (visit {visit.pk})"
+        )
     return visit
 
 

@@ -64,7 +64,11 @@ class SlotSearchForm(forms.Form):
     def clean(self):
         data = super().clean()
         service, therapist = data.get("service"), data.get("therapist")
-        if service and therapist and not therapist.techniques.filter(pk=service.technique_id).exists():
+        if (
+            service
+            and therapist
+            and not therapist.techniques.filter(pk=service.technique_id).exists()
+        ):
             raise forms.ValidationError(
                 {"therapist": f"{therapist} does not offer {service.name.lower()}."},
                 code="not_offered",
@@ -193,7 +197,11 @@ class PlanForm(forms.Form):
     def clean(self):
         data = super().clean()
         service, therapist = data.get("service"), data.get("therapist")
-        if service and therapist and not therapist.techniques.filter(pk=service.technique_id).exists():
+        if (
+            service
+            and therapist
+            and not therapist.techniques.filter(pk=service.technique_id).exists()
+        ):
             raise forms.ValidationError(
                 {"therapist": f"{therapist} does not offer {service.name.lower()}."},
                 code="not_offered",
@@ -241,7 +249,9 @@ class PlanChangeForm(forms.ModelForm):
         if self.instance.kind == PlanKind.ACUTE:
             for name in ("sessions_per_week", "weeks"):
                 if not data.get(name):
-                    self.add_error(name, forms.ValidationError("Required for an acute plan.", code="required"))
+                    self.add_error(
+                        name, forms.ValidationError("Required for an acute plan.", code="required")
+                    )
         elif not data.get("interval_weeks"):
             self.add_error(
                 "interval_weeks",
@@ -251,7 +261,9 @@ class PlanChangeForm(forms.ModelForm):
         if service and technique and service.technique_id != technique.pk:
             self.add_error(
                 "service",
-                forms.ValidationError("Choose a treatment that uses this technique.", code="mismatch"),
+                forms.ValidationError(
+                    "Choose a treatment that uses this technique.", code="mismatch"
+                ),
             )
         return data
 

@@ -129,7 +129,8 @@ class TreatmentPlan(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="maintenance") | Q(sessions_per_week__isnull=False, weeks__isnull=False),
+                condition=Q(kind="maintenance")
+                | Q(sessions_per_week__isnull=False, weeks__isnull=False),
                 name="plan_acute_has_cadence",
             ),
             models.CheckConstraint(
@@ -282,7 +283,9 @@ class Appointment(models.Model):
     class Meta:
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="appointment_end_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(blocked_until__gte=F("end")), name="appointment_blocked_after_end"
             ),

@@ -173,7 +173,11 @@ def book(request):
                         unique.append((start, who))
                 times = unique
             context["times"] = [
-                {"start": start, "therapist": who, "url": _confirm_url(request, client, service, who, start)}
+                {
+                    "start": start,
+                    "therapist": who,
+                    "url": _confirm_url(request, client, service, who, start),
+                }
                 for start, who in times
             ]
             if not times:
@@ -214,7 +218,9 @@ def confirm(request):
             )
         except NotAllowed as refusal:
             return render(
-                request, "bookings/not_allowed.html", {"verdict": refusal.eligibility, "client": client}
+                request,
+                "bookings/not_allowed.html",
+                {"verdict": refusal.eligibility, "client": client},
             )
         except SlotTaken as taken:
             return _taken_page(request, taken, client)
@@ -228,7 +234,10 @@ def confirm(request):
 
 def _taken_page(request, taken, client):
     alternatives = [
-        {"start": start, "url": _confirm_url(request, client, taken.service, taken.therapist, start)}
+        {
+            "start": start,
+            "url": _confirm_url(request, client, taken.service, taken.therapist, start),
+        }
         for start in taken.alternatives()
     ]
     return render(
@@ -260,7 +269,9 @@ def my_appointments(request):
         "therapist__user", "service", "location", "room"
     )
     plans = (
-        TreatmentPlan.objects.filter(client=client, status__in=[PlanStatus.ACTIVE, PlanStatus.PROPOSED])
+        TreatmentPlan.objects.filter(
+            client=client, status__in=[PlanStatus.ACTIVE, PlanStatus.PROPOSED]
+        )
         .select_related("service")
         .prefetch_related("appointments")
     )
@@ -321,7 +332,10 @@ def cancel(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             booking.cancel_appointment(
-                appointment=appointment, by=request.user, reason=form.cleaned_data["reason"], now=now
+                appointment=appointment,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                now=now,
             )
         except BookingError as error:
             form.add_error(None, error.message)
@@ -348,7 +362,9 @@ def reschedule(request, pk):
     staff = booking.is_staff_booker(request.user)
     now = timezone.now()
     if not staff and not appointment.client_may_reschedule(now):
-        return render(request, "bookings/reschedule_closed.html", {"appointment": appointment}, status=403)
+        return render(
+            request, "bookings/reschedule_closed.html", {"appointment": appointment}, status=403
+        )
     day_form = DayForm(request.GET or None, initial={"date": appointment.local_start.date()})
     day = appointment.local_start.date()
     if day_form.is_valid() and day_form.cleaned_data["date"]:
@@ -394,7 +410,11 @@ def booking_slots_for_move(appointment, day, *, staff, now):
         notice=not staff,
         exclude_ids=[appointment.pk],
     )
-    return [slot.start for slot in found[appointment.therapist_id] if slot.start_utc != appointment.start]
+    return [
+        slot.start
+        for slot in found[appointment.therapist_id]
+        if slot.start_utc != appointment.start
+    ]
 
 
 @role_required(Role.THERAPIST, *STAFF)
@@ -473,11 +493,19 @@ def plan_new(request):
     verdict = booking.eligibility(client, today + timedelta(days=7))
     if proposed:
         recommendation = PlanProposal(
-            client_id=client.pk, kind=proposed.kind, sessions_per_week=proposed.sessions_per_week,
-            weeks=proposed.weeks, interval_weeks=proposed.interval_weeks,
-            session_minutes=proposed.session_minutes, service_id=proposed.service_id,
-            technique_id=proposed.technique_id, reassessment_service_id=None,
-            therapist_id=proposed.therapist_id, weekdays=[], preferred_time="", first_day="",
+            client_id=client.pk,
+            kind=proposed.kind,
+            sessions_per_week=proposed.sessions_per_week,
+            weeks=proposed.weeks,
+            interval_weeks=proposed.interval_weeks,
+            session_minutes=proposed.session_minutes,
+            service_id=proposed.service_id,
+            technique_id=proposed.technique_id,
+            reassessment_service_id=None,
+            therapist_id=proposed.therapist_id,
+            weekdays=[],
+            preferred_time="",
+            first_day="",
             sessions=[],
         ).recommendation
     else:
@@ -506,7 +534,9 @@ def plan_new(request):
             previous=proposed.previous if proposed else None,
         )
         _save_proposal(request, proposal)
-        return redirect(reverse("bookings:plan_review") + "?" + urlencode(_client_query(request, client)))
+        return redirect(
+            reverse("bookings:plan_review") + "?" + urlencode(_client_query(request, client))
+        )
     return render(
         request,
         "bookings/plan_form.html",
@@ -608,7 +638,9 @@ def plan_review(request):
             problem = error.message
         else:
             del request.session[PROPOSAL_KEY]
-            messages.success(request, "Your treatment plan is booked. Every session is listed below.")
+            messages.success(
+                request, "Your treatment plan is booked. Every session is listed below."
+            )
             return redirect("bookings:plan_detail", pk=plan.pk)
     return render(
         request,
@@ -656,9 +688,7 @@ def _move_form(request, proposal, index):
     slots = sorted({slot.start for slots in found.values() for slot in slots})
     if not session.therapist_id and found:
         session.therapist_id = therapists[0].pk
-    return MoveSessionForm(
-        request.POST if request.method == "POST" else None, slots=slots[:40]
-    )
+    return MoveSessionForm(request.POST if request.method == "POST" else None, slots=slots[:40])
 
 
 @login_required
@@ -729,7 +759,8 @@ def plan_maintenance(request, pk):
             messages.error(request, error.message)
             return redirect(plan)
         messages.success(
-            request, "The maintenance plan is proposed; the client chooses days and times to book it."
+            request,
+            "The maintenance plan is proposed; the client chooses days and times to book it.",
         )
         return redirect(follow_up)
     messages.error(request, "Please check the maintenance plan's details.")
@@ -814,4 +845,3 @@ def front_desk_day(request):
             "next": day + timedelta(days=1),
         },
     )
-

@@ -59,7 +59,13 @@ def therapist_today(request):
     return render(
         request,
         "clinic/therapist_today.html",
-        {"therapist": therapist, "today": today, "todays": todays, "later": later, "now": timezone.now()},
+        {
+            "therapist": therapist,
+            "today": today,
+            "todays": todays,
+            "later": later,
+            "now": timezone.now(),
+        },
     )
 
 

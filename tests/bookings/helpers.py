@@ -9,8 +9,9 @@ def utc(*args):
     return datetime(*args, tzinfo=UTC)
 
 
-def make_appointment(client, therapist, service, room, start, *, minutes=None, status="booked",
-                     **fields):
+def make_appointment(
+    client, therapist, service, room, start, *, minutes=None, status="booked", **fields
+):
     """An appointment written straight to the table (no availability check)."""
     minutes = minutes or service.duration_minutes
     end = start + timedelta(minutes=minutes)

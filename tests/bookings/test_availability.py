@@ -82,7 +82,9 @@ class FreeSlotsTests(ClinicTestCase):
         self.location.save()
         with time_machine.travel(utc(2026, 3, 2, 9, 10), tick=False):
             self.assertEqual(self.slots(), ["11:30"])
-            self.assertEqual(self.slots(notice=False), ["09:30", "10:00", "10:30", "11:00", "11:30"])
+            self.assertEqual(
+                self.slots(notice=False), ["09:30", "10:00", "10:30", "11:00", "11:30"]
+            )
 
     def test_the_booking_horizon_hides_starts_too_far_ahead(self):
         self.location.booking_horizon_days = 1
@@ -102,7 +104,11 @@ class FreeSlotsTests(ClinicTestCase):
     def test_no_slots_when_every_suitable_room_is_taken(self):
         other = make_therapist("ben@example.com", location=self.location)
         make_appointment(
-            self.other_client_profile, other, self.service, self.room, utc(2026, 3, 2, 9, 0),
+            self.other_client_profile,
+            other,
+            self.service,
+            self.room,
+            utc(2026, 3, 2, 9, 0),
             minutes=240,
         )
         self.assertEqual(self.slots(), [])
@@ -111,7 +117,11 @@ class FreeSlotsTests(ClinicTestCase):
         Room.objects.create(location=self.location, name="Room 2")
         other = make_therapist("ben@example.com", location=self.location)
         make_appointment(
-            self.other_client_profile, other, self.service, self.room, utc(2026, 3, 2, 9, 0),
+            self.other_client_profile,
+            other,
+            self.service,
+            self.room,
+            utc(2026, 3, 2, 9, 0),
             minutes=240,
         )
         self.assertEqual(len(self.slots()), 6)
@@ -138,7 +148,11 @@ class FreeSlotsTests(ClinicTestCase):
     def test_query_count_is_the_same_for_one_day_and_four_weeks(self):
         for week in range(4):
             make_appointment(
-                self.client_profile, self.ava, self.service, self.room, utc(2026, 3, 2 + 7 * week, 9)
+                self.client_profile,
+                self.ava,
+                self.service,
+                self.room,
+                utc(2026, 3, 2 + 7 * week, 9),
             )
         with self.assertNumQueries(4):
             free_slots(self.ava, self.service, start=MONDAY, end=MONDAY)

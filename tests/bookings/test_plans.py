@@ -28,7 +28,9 @@ class PlanProposalTests(ClinicTestCase):
         cls.ava = make_therapist("ava@example.com", location=cls.location, hours=weekday_hours())
 
     def propose(self, *, score=8, weekdays=(0, 3), at=time(10, 0), first_day=MONDAY, **kw):
-        recommendation = kw.pop("recommendation", None) or recommend_plan(pain_weeks=2, pain_score=score)
+        recommendation = kw.pop("recommendation", None) or recommend_plan(
+            pain_weeks=2, pain_score=score
+        )
         return propose_plan(
             client=self.client_profile,
             recommendation=recommendation,
@@ -92,7 +94,9 @@ class PlanProposalTests(ClinicTestCase):
     def test_a_weekly_ten_oclock_plan_stays_at_ten_local_across_the_autumn_change(self):
         with time_machine.travel(utc(2026, 10, 12, 8, 0), tick=False):
             proposal = self.propose(score=5, weekdays=(0,), first_day=date(2026, 10, 19))
-        self.assertEqual({(s.start_at.hour, s.start_at.minute) for s in proposal.sessions}, {(10, 0)})
+        self.assertEqual(
+            {(s.start_at.hour, s.start_at.minute) for s in proposal.sessions}, {(10, 0)}
+        )
         self.assertEqual(starts(proposal)[:2], [utc(2026, 10, 19, 9, 0), utc(2026, 10, 26, 10, 0)])
 
     def test_a_session_with_no_free_time_nearby_is_left_empty(self):
@@ -151,7 +155,11 @@ class BookPlanTests(ClinicTestCase):
         plan = book_plan(proposal=self.proposal, client=self.client_profile, by=self.client_user)
         self.assertEqual(plan.appointments.count(), 8)
         self.assertEqual(
-            list(plan.appointments.filter(is_reassessment=False).values_list("plan_sequence", flat=True)),
+            list(
+                plan.appointments.filter(is_reassessment=False).values_list(
+                    "plan_sequence", flat=True
+                )
+            ),
             [1, 2, 3, 4, 5, 6, 7],
         )
 

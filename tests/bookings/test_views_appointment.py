@@ -58,7 +58,9 @@ class AppointmentDetailTests(AppointmentViewCase):
     def test_front_desk_and_the_therapist_see_it(self):
         for user in (self.front_desk_user, self.therapist_user):
             self.login(user)
-            self.assertEqual(self.client.get(self.url("bookings:appointment_detail")).status_code, 200)
+            self.assertEqual(
+                self.client.get(self.url("bookings:appointment_detail")).status_code, 200
+            )
 
 
 class CancelViewTests(AppointmentViewCase):
@@ -124,7 +126,11 @@ class RescheduleViewTests(AppointmentViewCase):
         response = self.client.get(self.url("bookings:reschedule"), {"date": "2026-03-11"})
         self.assertContains(response, "Wed 11 Mar 10:00")
         new = utc(2026, 3, 11, 10, 0).isoformat()
-        choice = next(v for v, _ in response.context["form"].fields["start"].choices if v.startswith("2026-03-11T10:00"))
+        choice = next(
+            v
+            for v, _ in response.context["form"].fields["start"].choices
+            if v.startswith("2026-03-11T10:00")
+        )
         response = self.client.post(
             self.url("bookings:reschedule") + "?date=2026-03-11", {"start": choice}
         )
@@ -135,7 +141,9 @@ class RescheduleViewTests(AppointmentViewCase):
     @time_machine.travel(BEFORE_CUTOFF, tick=False)
     def test_a_time_not_offered_is_refused_on_the_form(self):
         self.login(self.client_user)
-        response = self.client.post(self.url("bookings:reschedule"), {"start": "2026-03-10T03:00:00+00:00"})
+        response = self.client.post(
+            self.url("bookings:reschedule"), {"start": "2026-03-10T03:00:00+00:00"}
+        )
         self.assertContains(response, "Select a valid choice")
         self.appointment.refresh_from_db()
         self.assertEqual(self.appointment.start, START)
@@ -190,7 +198,9 @@ class NoShowAndVisitTests(AppointmentViewCase):
         self.appointment.refresh_from_db()
         self.assertEqual(self.appointment.status, Appointment.Status.COMPLETED)
         self.assertTrue(
-            HealthDataAccess.objects.filter(user=self.therapist_user, client=self.client_profile).exists()
+            HealthDataAccess.objects.filter(
+                user=self.therapist_user, client=self.client_profile
+            ).exists()
         )
 
     def test_a_pain_score_out_of_range_changes_nothing(self):

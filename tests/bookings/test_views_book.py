@@ -62,8 +62,12 @@ class BookPageTests(BookingViewCase, ClinicTestCase):
     def test_a_fully_booked_day_offers_the_next_free_time(self):
         make_intake(self.client_profile)
         make_appointment(
-            self.other_client_profile, self.therapist, self.service, self.room,
-            utc(2026, 3, 10, 9, 0), minutes=465,
+            self.other_client_profile,
+            self.therapist,
+            self.service,
+            self.room,
+            utc(2026, 3, 10, 9, 0),
+            minutes=465,
         )
         self.login(self.client_user)
         response = self.search()
@@ -96,7 +100,10 @@ class BookPageTests(BookingViewCase, ClinicTestCase):
             self.search()
         for hour in (9, 11, 13):
             make_appointment(
-                self.other_client_profile, self.therapist, self.service, self.room,
+                self.other_client_profile,
+                self.therapist,
+                self.service,
+                self.room,
                 utc(2026, 3, 10, hour, 0),
             )
         with self.assertNumQueries(first.count):
@@ -171,7 +178,9 @@ class ConfirmTests(BookingViewCase, ClinicTestCase):
     def test_a_garbled_time_sends_the_client_back_to_choose_again(self):
         self.login(self.client_user)
         response = self.client.post(self.url, self.data(start="tomorrow-ish"))
-        self.assertRedirects(response, reverse("bookings:book") + "?", fetch_redirect_response=False)
+        self.assertRedirects(
+            response, reverse("bookings:book") + "?", fetch_redirect_response=False
+        )
         self.assertFalse(Appointment.objects.exists())
 
     def test_a_busy_database_gives_the_try_again_page(self):
@@ -194,7 +203,8 @@ class ConfirmTests(BookingViewCase, ClinicTestCase):
         self.client.post(self.url, data)
         appointment = Appointment.objects.get()
         self.assertEqual(
-            (appointment.client, appointment.created_by), (self.client_profile, self.front_desk_user)
+            (appointment.client, appointment.created_by),
+            (self.client_profile, self.front_desk_user),
         )
 
     def test_the_booking_url_round_trips_through_the_times_list(self):

@@ -94,7 +94,10 @@ class PlanFlowTests(BookingViewCase, ClinicTestCase):
         self.login(self.client_user)
         self.propose()
         make_appointment(
-            self.other_client_profile, self.therapist, self.service, self.room,
+            self.other_client_profile,
+            self.therapist,
+            self.service,
+            self.room,
             utc(2026, 3, 19, 10, 0),
         )
         response = self.client.post(self.review_url, {"action": "confirm"})
@@ -114,9 +117,15 @@ class PlanDetailTests(BookingViewCase, ClinicTestCase):
         super().setUpTestData()
         cls.add_clinic()
         cls.plan = TreatmentPlan.objects.create(
-            client=cls.client_profile, therapist=cls.therapist, kind="acute",
-            sessions_per_week=1, weeks=2, session_minutes=60, technique=cls.service.technique,
-            service=cls.service, status="active",
+            client=cls.client_profile,
+            therapist=cls.therapist,
+            kind="acute",
+            sessions_per_week=1,
+            weeks=2,
+            session_minutes=60,
+            technique=cls.service.technique,
+            service=cls.service,
+            status="active",
         )
         cls.client_profile.care_team.add(cls.therapist)
         cls.url = reverse("bookings:plan_detail", args=[cls.plan.pk])
@@ -146,8 +155,12 @@ class PlanDetailTests(BookingViewCase, ClinicTestCase):
         response = self.client.post(
             reverse("bookings:plan_change", args=[self.plan.pk]),
             {
-                "sessions_per_week": 2, "weeks": 3, "session_minutes": 45,
-                "technique": self.service.technique.pk, "service": self.service.pk, "notes": "",
+                "sessions_per_week": 2,
+                "weeks": 3,
+                "session_minutes": 45,
+                "technique": self.service.technique.pk,
+                "service": self.service.pk,
+                "notes": "",
             },
         )
         self.assertRedirects(response, self.url)
@@ -159,15 +172,25 @@ class PlanDetailTests(BookingViewCase, ClinicTestCase):
         self.login(self.therapist_user)
         response = self.client.post(
             reverse("bookings:plan_change", args=[self.plan.pk]),
-            {"session_minutes": 60, "technique": self.service.technique.pk, "service": self.service.pk},
+            {
+                "session_minutes": 60,
+                "technique": self.service.technique.pk,
+                "service": self.service.pk,
+            },
         )
         self.assertContains(response, "Required for an acute plan.", status_code=400)
 
     def test_a_maintenance_plan_follows_a_completed_reassessment(self):
         review = make_service("Reassessment visit", minutes=30, is_reassessment=True)
         make_appointment(
-            self.client_profile, self.therapist, review, self.room, utc(2026, 2, 23, 10, 0),
-            status="completed", plan=self.plan, is_reassessment=True,
+            self.client_profile,
+            self.therapist,
+            review,
+            self.room,
+            utc(2026, 2, 23, 10, 0),
+            status="completed",
+            plan=self.plan,
+            is_reassessment=True,
         )
         self.login(self.therapist_user)
         self.assertContains(self.client.get(self.url), "After the reassessment")
@@ -176,4 +199,7 @@ class PlanDetailTests(BookingViewCase, ClinicTestCase):
             {"interval_weeks": 4, "session_minutes": 60, "service": self.service.pk},
         )
         follow_up = TreatmentPlan.objects.get(previous=self.plan)
-        self.assertEqual((follow_up.kind, follow_up.status, follow_up.interval_weeks), ("maintenance", "proposed", 4))
+        self.assertEqual(
+            (follow_up.kind, follow_up.status, follow_up.interval_weeks),
+            ("maintenance", "proposed", 4),
+        )

@@ -31,9 +31,13 @@ class WeekTests(BookingViewCase, ClinicTestCase):
         self.assertEqual(self.client.post(self.url).status_code, 405)
 
     def test_the_week_has_seven_columns_with_the_therapists_appointments(self):
-        make_appointment(self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 12, 14, 0))
+        make_appointment(
+            self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 12, 14, 0)
+        )
         other = make_therapist("ben@example.com", location=self.location)
-        make_appointment(self.other_client_profile, other, self.service, self.room, utc(2026, 3, 11, 9, 0))
+        make_appointment(
+            self.other_client_profile, other, self.service, self.room, utc(2026, 3, 11, 9, 0)
+        )
         self.login(self.therapist_user)
         response = self.client.get(self.url)
         columns = response.context["columns"]
@@ -44,11 +48,19 @@ class WeekTests(BookingViewCase, ClinicTestCase):
 
     def test_query_count_does_not_grow_with_appointments(self):
         self.login(self.therapist_user)
-        make_appointment(self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 9, 9, 0))
+        make_appointment(
+            self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 9, 9, 0)
+        )
         with self.assertNumQueries(6):
             self.client.get(self.url)
         for day in range(10, 14):
-            make_appointment(self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, day, 9, 0))
+            make_appointment(
+                self.client_profile,
+                self.therapist,
+                self.service,
+                self.room,
+                utc(2026, 3, day, 9, 0),
+            )
         with self.assertNumQueries(6):
             self.client.get(self.url)
 
@@ -77,8 +89,16 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
         self.assertEqual(self.client.post(self.url).status_code, 405)
 
     def test_front_desk_sees_needs_review_but_never_the_reason(self):
-        make_appointment(self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0))
-        make_appointment(self.other_client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 11, 0))
+        make_appointment(
+            self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0)
+        )
+        make_appointment(
+            self.other_client_profile,
+            self.therapist,
+            self.service,
+            self.room,
+            utc(2026, 3, 10, 11, 0),
+        )
         self.login(self.front_desk_user)
         response = self.client.get(self.url)
         self.assertContains(response, "Needs review", count=1)
@@ -86,7 +106,9 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
         self.assertNotContains(response, "Varicose")
 
     def test_another_day_is_chosen_with_the_date_parameter(self):
-        make_appointment(self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 11, 9, 0))
+        make_appointment(
+            self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 11, 9, 0)
+        )
         self.login(self.front_desk_user)
         self.assertNotContains(self.client.get(self.url), "Ann Client")
         self.assertContains(self.client.get(self.url, {"date": "2026-03-11"}), "Ann Client")
@@ -97,7 +119,9 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
         self.assertContains(response, "Tuesday 10 March 2026")
 
     def test_query_count_does_not_grow_with_appointments(self):
-        make_appointment(self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0))
+        make_appointment(
+            self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0)
+        )
         self.login(self.front_desk_user)
         with self.assertNumQueries(6):
             self.client.get(self.url)
@@ -106,6 +130,8 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
 
         room = Room.objects.create(location=self.location, name="Room 2")
         for hour in (11, 13, 15):
-            make_appointment(self.other_client_profile, other, self.service, room, utc(2026, 3, 10, hour, 0))
+            make_appointment(
+                self.other_client_profile, other, self.service, room, utc(2026, 3, 10, hour, 0)
+            )
         with self.assertNumQueries(6):
             self.client.get(self.url)

@@ -35,29 +35,51 @@ class TherapistTodayTests(ClinicTestCase):
         self.assertEqual(self.client.post(self.url).status_code, 405)
 
     def test_unreviewed_health_forms_come_first_with_a_link_to_the_review(self):
-        make_appointment(self.other_client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0))
-        make_appointment(self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 14, 0))
-        make_appointment(self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 12, 9, 0))
+        make_appointment(
+            self.other_client_profile,
+            self.therapist,
+            self.service,
+            self.room,
+            utc(2026, 3, 10, 9, 0),
+        )
+        make_appointment(
+            self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 14, 0)
+        )
+        make_appointment(
+            self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 12, 9, 0)
+        )
         self.login(self.therapist_user)
         response = self.client.get(self.url)
         todays = response.context["todays"]
-        self.assertEqual([a.client for a in todays], [self.client_profile, self.other_client_profile])
+        self.assertEqual(
+            [a.client for a in todays], [self.client_profile, self.other_client_profile]
+        )
         self.assertEqual(len(response.context["later"]), 1)
         self.assertContains(response, reverse("intake:review", args=[self.review_intake.public_id]))
 
     def test_other_therapists_appointments_are_not_shown(self):
         other = make_therapist("ben@example.com", location=self.location)
-        make_appointment(self.client_profile, other, self.service, self.room, utc(2026, 3, 10, 9, 0))
+        make_appointment(
+            self.client_profile, other, self.service, self.room, utc(2026, 3, 10, 9, 0)
+        )
         self.login(self.therapist_user)
         self.assertEqual(self.client.get(self.url).context["todays"], [])
 
     def test_query_count_does_not_grow_with_appointments(self):
         self.login(self.therapist_user)
-        make_appointment(self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0))
+        make_appointment(
+            self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0)
+        )
         with self.assertNumQueries(9):
             self.client.get(self.url)
         for hour in (11, 13, 15):
-            make_appointment(self.other_client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, hour, 0))
+            make_appointment(
+                self.other_client_profile,
+                self.therapist,
+                self.service,
+                self.room,
+                utc(2026, 3, 10, hour, 0),
+            )
         with self.assertNumQueries(9):
             self.client.get(self.url)
 
@@ -91,21 +113,41 @@ class ClientDashboardTests(ClinicTestCase):
     def test_the_dashboard_shows_the_next_visit_plan_progress_and_pain_scores(self):
         make_intake(self.client_profile, onset=date(2026, 2, 1))
         plan = TreatmentPlan.objects.create(
-            client=self.client_profile, kind="acute", sessions_per_week=1, weeks=3,
-            technique=self.service.technique, service=self.service, status="active",
+            client=self.client_profile,
+            kind="acute",
+            sessions_per_week=1,
+            weeks=3,
+            technique=self.service.technique,
+            service=self.service,
+            status="active",
         )
         for day, score in ((2, 7), (9, 5)):
             past = make_appointment(
-                self.client_profile, self.therapist, self.service, self.room,
-                utc(2026, 3, day, 10, 0), status="completed", plan=plan, plan_sequence=day,
+                self.client_profile,
+                self.therapist,
+                self.service,
+                self.room,
+                utc(2026, 3, day, 10, 0),
+                status="completed",
+                plan=plan,
+                plan_sequence=day,
             )
             Visit.objects.create(appointment=past, pain_score=score)
         make_appointment(
-            self.client_profile, self.therapist, self.service, self.room,
-            utc(2026, 3, 16, 10, 0), plan=plan, plan_sequence=3,
+            self.client_profile,
+            self.therapist,
+            self.service,
+            self.room,
+            utc(2026, 3, 16, 10, 0),
+            plan=plan,
+            plan_sequence=3,
         )
         make_appointment(
-            self.other_client_profile, self.therapist, self.service, self.room, utc(2026, 3, 11, 10, 0)
+            self.other_client_profile,
+            self.therapist,
+            self.service,
+            self.room,
+            utc(2026, 3, 11, 10, 0),
         )
         self.login(self.client_user)
         response = self.client.get(self.url)
