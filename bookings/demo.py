@@ -1,9 +1,8 @@
 """Demo appointments for `manage.py seed_demo`: a past visit and the next session. Idempotent."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from bookings.availability import next_free_slot
 from bookings.booking import BookingError, book_appointment
@@ -21,7 +20,8 @@ def seed(*, location) -> list[str]:
     created = []
     with transaction.atomic():
         # A visit two weeks ago, written directly: the past is not bookable.
-        start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=14)
+        day = location.today() - timedelta(days=14)
+        start = datetime.combine(day, time(10, 0), tzinfo=location.zone).astimezone(UTC)
         end = start + timedelta(minutes=service.duration_minutes)
         past = Appointment.objects.create(
             client=client,
