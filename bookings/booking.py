@@ -19,7 +19,6 @@ from django.utils import timezone
 from bookings import notifications
 from bookings.availability import (
     _Busy,
-    as_local,
     find_slot,
     local_datetime,
     nearest_free_slots,
@@ -668,7 +667,3 @@ def record_visit(*, appointment, by, pain_score, notes="", now=None):
             by, client=appointment.client, action="change", detail=f"visit notes (visit {visit.pk})"
         )
     return visit
-
-
-def local(value, location):
-    return as_local(value, location.zone)

@@ -105,6 +105,39 @@ class PlanFlowTests(BookingViewCase, ClinicTestCase):
         self.assertFalse(TreatmentPlan.objects.exists())
         self.assertEqual(Appointment.objects.count(), 1)
 
+    def test_the_review_page_needs_a_login_and_a_booking_role(self):
+        response = self.client.get(self.review_url)
+        self.assertTrue(response.url.startswith(reverse("login")))
+        self.login(self.therapist_user)
+        self.assertEqual(self.client.get(self.review_url).status_code, 403)
+        self.login(self.client_user)
+        self.assertEqual(self.client.put(self.review_url).status_code, 405)
+
+    def test_front_desk_books_a_plan_for_a_client(self):
+        self.login(self.front_desk_user)
+        client_id = str(self.client_profile.public_id)
+        data = {"service": self.service.pk, "therapist": self.therapist.pk, **FORM}
+        response = self.client.post(
+            f"{self.new_url}?client={client_id}", {**data, "client": client_id}
+        )
+        self.assertRedirects(response, f"{self.review_url}?client={client_id}")
+        self.client.post(self.review_url, {"action": "confirm", "client": client_id})
+        plan = TreatmentPlan.objects.get()
+        self.assertEqual(
+            (plan.client, plan.created_by), (self.client_profile, self.front_desk_user)
+        )
+        self.assertEqual(plan.appointments.count(), 9)
+
+    def test_a_proposal_made_for_one_client_is_not_used_for_another(self):
+        self.login(self.front_desk_user)
+        client_id = str(self.client_profile.public_id)
+        data = {"service": self.service.pk, "therapist": self.therapist.pk, **FORM}
+        self.client.post(self.new_url, {**data, "client": client_id})
+        other_id = str(self.other_client_profile.public_id)
+        response = self.client.post(self.review_url, {"action": "confirm", "client": other_id})
+        self.assertRedirects(response, f"{self.new_url}?client={other_id}")
+        self.assertFalse(TreatmentPlan.objects.exists())
+
     def test_the_review_page_without_a_proposal_goes_back_to_the_form(self):
         self.login(self.client_user)
         self.assertRedirects(self.client.get(self.review_url), self.new_url + "?")
