@@ -33,6 +33,64 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+DATA_MIGRATION_APPS = ["clinic", "intake", "library", "bookings"]
+
+
+def _replay_data_migrations():
+    """Re-create what data migrations made: role groups, the catalog, topics, techniques.
+
+    Transactional tests (real commits, a live server) end by emptying every table, so the
+    next such test would find no role groups or catalog. Replaying each forward RunPython
+    of our apps, in migration order, restores exactly what `migrate` made.
+    """
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan = [
+        key
+        for key in loader.graph.leaf_nodes()
+        if key[0] in DATA_MIGRATION_APPS
+        for key in loader.graph.forwards_plan(key)
+    ]
+    seen = set()
+    with connection.schema_editor(atomic=False) as schema_editor:
+        for key in plan:
+            if key in seen or key[0] not in DATA_MIGRATION_APPS:
+                continue
+            seen.add(key)
+            for operation in loader.graph.nodes[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, schema_editor)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    from django.contrib.auth.models import Group
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(request.node, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        if issubclass(cls, TestCase):
+            yield
+            return
+    else:
+        marker = request.node.get_closest_marker("django_db")
+        transactional = "live_server" in request.fixturenames or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        if not transactional:
+            yield
+            return
+        request.getfixturevalue("transactional_db")
+
+    if not Group.objects.exists():
+        _replay_data_migrations()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _run_tasks_immediately(settings):
     """Background tasks run inline in tests; a test about the worker overrides this."""

@@ -6,6 +6,7 @@ register = template.Library()
 # (label, url name, who sees it). Apps add their pages here as they arrive; a name that
 # does not resolve (an app not installed) is skipped rather than breaking every page.
 NAV = [
+    ("Dashboard", "client_dashboard", {"client"}),
     ("My details", "profile", {"client"}),
     ("My health form", "intake:start", {"client"}),
     ("Book", "bookings:book", {"client", "front_desk"}),

@@ -43,7 +43,7 @@ def answer_health_questions(page, *, yes=()):
         page.check(f"input[type=radio][name='q_{code}'][value=yes]")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_new_client_completes_the_health_form_and_sees_a_clear_outcome(live_server, page):
     base = live_server.url
     sign_up(page, base, email="erin@example.com")
@@ -69,7 +69,7 @@ def test_a_new_client_completes_the_health_form_and_sees_a_clear_outcome(live_se
     assert intake.status == "completed"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_red_flag_sends_the_client_to_a_doctor_with_no_way_to_book(live_server, page):
     make_location(emergency_number="999", urgent_advice_number="111")
     base = live_server.url
