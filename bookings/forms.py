@@ -14,7 +14,11 @@ def _helper(label, *, method="post", css="btn-primary"):
     helper.form_method = method
     # Templates write the <form> tag themselves (hidden client field, action URL).
     helper.form_tag = False
-    helper.add_input(Submit("submit", label, css_class=css))
+    button = Submit("submit", label)
+    # Replace crispy's default "btn btn-primary" rather than adding to it, so an outline
+    # style keeps readable text.
+    button.field_classes = f"btn {css}"
+    helper.add_input(button)
     return helper
 
 
@@ -131,7 +135,9 @@ class RescheduleForm(forms.Form):
 
 class DayForm(forms.Form):
     date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Go to a date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):
