@@ -2,8 +2,8 @@
 
 from io import StringIO
 
+import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import TestCase
 
 from bookings.models import Appointment
@@ -23,9 +23,8 @@ class BenchCommandTests(TestCase):
         # 120 for the one therapist, 20 x 60 for the fully booked ones, and the filler.
         self.assertEqual(Appointment.objects.count(), 120 + 1200 + 200)
 
+    @pytest.mark.sqlite_only
     def test_it_refuses_sqlite_unless_asked(self):
-        if connection.vendor == "postgresql":
-            self.skipTest("The refusal concerns other databases.")
         with self.assertRaisesMessage(CommandError, "belongs on PostgreSQL"):
             call_command("bench", "--quick", stdout=StringIO())
 
