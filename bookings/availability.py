@@ -24,7 +24,7 @@ from django.utils import timezone
 from clinic.models import Closure, Room, Service, Therapist, TimeOff, WorkingHours
 
 # How far next_free_slot looks in its first window; each next window is twice as long.
-_FIRST_WINDOW_DAYS = 7
+_FIRST_WINDOW_DAYS = 28
 # The furthest ahead next_free_slot searches; each location's own horizon still applies.
 _MAX_HORIZON_DAYS = 366
 

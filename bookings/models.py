@@ -194,6 +194,11 @@ class TreatmentPlan(models.Model):
         return text + "."
 
 
+# A service lasts at most 240 minutes plus a 120-minute buffer (clinic.Service validators);
+# twice that leaves room for a therapist's longer one-off session.
+MAX_BOOKED_SPAN = timedelta(hours=12)
+
+
 class AppointmentQuerySet(models.QuerySet):
     def active(self):
         """Appointments that hold their time: booked, held, and completed visits."""
@@ -214,8 +219,16 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(client=client)
 
     def overlapping(self, start, end):
-        """Booked ranges (start to end plus buffer) that overlap ``start``..``end``."""
-        return self.filter(start__lt=end, blocked_until__gt=start)
+        """Booked ranges (start to end plus buffer) that overlap ``start``..``end``.
+
+        The lower bound on ``start`` changes no answer (no booking spans more than
+        MAX_BOOKED_SPAN) but lets the (therapist|room|client, start) indexes stop at the
+        window instead of walking each one's whole history: with a million appointments
+        that is the difference between 47 ms and 1 ms (docs/benchmarks.md).
+        """
+        return self.filter(
+            start__lt=end, start__gt=start - MAX_BOOKED_SPAN, blocked_until__gt=start
+        )
 
     def on_day(self, day, zone):
         start, end = local_day_bounds(day, zone)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bookings import views
+from bookings.urls_messages import urlpatterns as message_urlpatterns
 
 app_name = "bookings"
 
@@ -22,10 +23,5 @@ urlpatterns = [
     path("desk/", views.front_desk_day, name="front_desk_day"),
 ]
 
-# The pre-visit check-in and the calendar feed (bookings/urls_messages.py).
-try:
-    from bookings.urls_messages import urlpatterns as message_urlpatterns
-except ImportError:  # pragma: no cover - the module arrives with the messages work
-    message_urlpatterns = []
-
+# The pre-visit check-in and the calendar feed.
 urlpatterns += message_urlpatterns
