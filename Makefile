@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve worker install dev-install migrate seed lint format migrations-check deploy-check bench ci e2e clean
+.PHONY: run test serve worker reminders install dev-install migrate seed lint format migrations-check deploy-check bench ci e2e clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,13 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(BIN)/gunicorn clinic.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
+# Sends e-mails and reminders queued in the database; run one or more anywhere.
 worker: install .env
 	$(PY) manage.py db_worker
+
+# Catches up on reminders that fell due while no worker ran (or run it from cron).
+reminders: install .env
+	$(PY) manage.py send_reminders --every 300
 
 lint: install
 	$(BIN)/ruff check .
