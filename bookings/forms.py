@@ -44,7 +44,25 @@ def parse_start(value):
     return start if timezone.is_aware(start) else None
 
 
-class SlotSearchForm(forms.Form):
+class OfferedByTherapistMixin:
+    """A chosen therapist must offer the chosen service's technique."""
+
+    def clean(self):
+        data = super().clean()
+        service, therapist = data.get("service"), data.get("therapist")
+        if (
+            service
+            and therapist
+            and not therapist.techniques.filter(pk=service.technique_id).exists()
+        ):
+            raise forms.ValidationError(
+                {"therapist": f"{therapist} does not offer {service.name.lower()}."},
+                code="not_offered",
+            )
+        return data
+
+
+class SlotSearchForm(OfferedByTherapistMixin, forms.Form):
     """Service, therapist (or anyone), and the day to see free times for."""
 
     service = forms.ModelChoiceField(_bookable_services(), empty_label=None)
@@ -64,20 +82,6 @@ class SlotSearchForm(forms.Form):
         if day < self.today:
             raise forms.ValidationError("Choose today or a later day.", code="past")
         return day
-
-    def clean(self):
-        data = super().clean()
-        service, therapist = data.get("service"), data.get("therapist")
-        if (
-            service
-            and therapist
-            and not therapist.techniques.filter(pk=service.technique_id).exists()
-        ):
-            raise forms.ValidationError(
-                {"therapist": f"{therapist} does not offer {service.name.lower()}."},
-                code="not_offered",
-            )
-        return data
 
 
 class ConfirmForm(forms.Form):
@@ -167,7 +171,7 @@ class VisitForm(forms.ModelForm):
         return score
 
 
-class PlanForm(forms.Form):
+class PlanForm(OfferedByTherapistMixin, forms.Form):
     """The client's preferences for a treatment plan's sessions."""
 
     service = forms.ModelChoiceField(Service.objects.none(), empty_label=None, label="Treatment")
@@ -199,20 +203,6 @@ class PlanForm(forms.Form):
         if day > self.today + timedelta(days=180):
             raise forms.ValidationError("Choose a day in the next six months.", code="far")
         return day
-
-    def clean(self):
-        data = super().clean()
-        service, therapist = data.get("service"), data.get("therapist")
-        if (
-            service
-            and therapist
-            and not therapist.techniques.filter(pk=service.technique_id).exists()
-        ):
-            raise forms.ValidationError(
-                {"therapist": f"{therapist} does not offer {service.name.lower()}."},
-                code="not_offered",
-            )
-        return data
 
 
 class MoveSessionForm(forms.Form):
