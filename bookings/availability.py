@@ -7,7 +7,9 @@ across therapists, ``nearest_free_slots`` the times closest to a wanted one.
 Everything is computed from a fixed number of queries whatever the date range or the
 number of appointments: working hours (with their locations), rooms, closures, and one
 query for busy time (appointments of the therapists and the candidate rooms, plus the
-therapists' time off). Wall-clock times are built in the location's zone with zoneinfo
+therapists' time off). ``Calendar`` holds what those queries read, so that one read
+serves several services and date ranges (a treatment plan's sessions and reassessment).
+Wall-clock times are built in the location's zone with zoneinfo
 and compared in UTC, so a 10:00 block stays at 10:00 across daylight-saving changes.
 """
 
@@ -118,63 +120,61 @@ class Slot:
         return self.start.astimezone(UTC)
 
 
-def _busy_maps(therapist_ids, room_ids, start_utc, end_utc, exclude_ids=()):
-    """One query: appointments of the therapists or rooms, and the therapists' time off."""
-    from bookings.models import Appointment
+@dataclass(frozen=True)
+class BusyTime:
+    """Busy intervals for a span of time, by therapist id and room id, and one client's."""
 
-    appointments = (
-        Appointment.objects.active()
-        .filter(Q(therapist_id__in=therapist_ids) | Q(room_id__in=room_ids))
-        .overlapping(start_utc, end_utc)
-        .exclude(pk__in=exclude_ids)
-        .order_by()
-        .values_list("start", "blocked_until", "therapist_id", "room_id")
-    )
-    time_off = (
-        TimeOff.objects.filter(therapist_id__in=therapist_ids, start__lt=end_utc, end__gt=start_utc)
-        .annotate(no_room=Value(None, output_field=IntegerField()))
-        .order_by()
-        .values_list("start", "end", "therapist_id", "no_room")
-    )
-    by_therapist = defaultdict(list)
-    by_room = defaultdict(list)
-    therapist_set = set(therapist_ids)
-    for s, e, therapist_id, room_id in appointments.union(time_off, all=True):
-        if therapist_id in therapist_set:
-            by_therapist[therapist_id].append((s, e))
-        if room_id is not None:
-            by_room[room_id].append((s, e))
+    therapists: dict[int, _Busy]
+    rooms: dict[int, _Busy]
+    client: _Busy = _NOTHING
+
+
+def _utc_range(start: date, end: date):
+    # Wide enough for any zone: local days never start more than 14 hours from UTC.
     return (
-        {key: _Busy(value) for key, value in by_therapist.items()},
-        {key: _Busy(value) for key, value in by_room.items()},
+        datetime.combine(start, time.min, tzinfo=UTC) - timedelta(days=1),
+        datetime.combine(end, time.min, tzinfo=UTC) + timedelta(days=2),
     )
 
 
-class _Timetable:
-    """Working hours, rooms and closures for some therapists over some dates (3 queries)."""
+class Calendar:
+    """Working hours, rooms and closures for some therapists over some dates: three queries.
 
-    def __init__(self, therapist_ids, service, start: date, end: date, location=None):
-        # A day's margin either side: a location's zone may be a day off the server's.
+    Give ``therapist_ids``, or ``offering=service`` for every active therapist who offers
+    that service; those therapists come with the working-hours query (``therapists``), and
+    one without working hours has no free time to offer anyway. ``services`` are the
+    services whose rooms are read; ``slots()`` works for any of them, at any duration,
+    from one ``busy_time()`` query for the dates, so several services and date ranges
+    share the same four queries.
+    """
+
+    def __init__(
+        self, services, start: date, end: date, *, therapist_ids=None, offering=None, location=None
+    ):
         hours = (
             WorkingHours.objects.in_force(start, end)
-            .filter(therapist_id__in=therapist_ids, location__active=True)
+            .filter(location__active=True)
             .select_related("location")
         )
+        if therapist_ids is None:
+            hours = hours.filter(
+                therapist__techniques=offering.technique_id,
+                therapist__active=True,
+                therapist__user__is_active=True,
+            ).select_related("therapist__user")
+        else:
+            hours = hours.filter(therapist_id__in=therapist_ids)
         if location is not None:
             hours = hours.filter(location=location)
         self.hours = list(hours)
+        if therapist_ids is None:
+            self.therapists = {row.therapist_id: row.therapist for row in self.hours}
+            self.therapist_ids = list(self.therapists)
+        else:
+            self.therapists = None
+            self.therapist_ids = list(therapist_ids)
         location_ids = {row.location_id for row in self.hours}
-        through = Service.rooms.through
-        rooms = Room.objects.filter(active=True, location_id__in=location_ids).annotate(
-            equipped=Exists(through.objects.filter(room_id=OuterRef("pk"), service_id=service.pk)),
-            service_has_rooms=Exists(through.objects.filter(service_id=service.pk)),
-        )
-        self.rooms_by_location = defaultdict(list)
-        for room in rooms.values_list("pk", "location_id", "equipped", "service_has_rooms"):
-            room_id, location_id, equipped, restricted = room
-            # A service with rooms of its own uses only those; otherwise any active room.
-            if equipped or not restricted:
-                self.rooms_by_location[location_id].append(room_id)
+        self.rooms_by_service = self._rooms(services, location_ids)
         self.closed = set()
         if location_ids:
             for location_id, first, last in Closure.objects.filter(
@@ -183,9 +183,37 @@ class _Timetable:
                 for day in _days(max(first, start), min(last, end)):
                     self.closed.add((location_id, day))
 
+    @staticmethod
+    def _rooms(services, location_ids):
+        """{service id: {location id: [room id, ...]}} for every service, in one query."""
+        found = {service.pk: defaultdict(list) for service in services}
+        if not location_ids:
+            return found
+        through = Service.rooms.through
+        flags = {}
+        for n, service in enumerate(services):
+            flags[f"equipped_{n}"] = Exists(
+                through.objects.filter(room_id=OuterRef("pk"), service_id=service.pk)
+            )
+            flags[f"restricted_{n}"] = Exists(through.objects.filter(service_id=service.pk))
+        rooms = Room.objects.filter(active=True, location_id__in=location_ids).annotate(**flags)
+        for row in rooms.values("pk", "location_id", *flags):
+            for n, service in enumerate(services):
+                # A service with rooms of its own uses only those; otherwise any active room.
+                if row[f"equipped_{n}"] or not row[f"restricted_{n}"]:
+                    found[service.pk][row["location_id"]].append(row["pk"])
+        return found
+
     @property
     def room_ids(self):
-        return [room for rooms in self.rooms_by_location.values() for room in rooms]
+        return sorted(
+            {
+                room
+                for by_location in self.rooms_by_service.values()
+                for rooms in by_location.values()
+                for room in rooms
+            }
+        )
 
     def blocks(self, start: date, end: date):
         """(therapist_id, location, block start, block end) in local time, per day."""
@@ -205,13 +233,112 @@ class _Timetable:
                 block_end = datetime.combine(day, row.end_time, tzinfo=zone)
                 yield row.therapist_id, row.location, block_start, block_end
 
+    def busy_time(self, start: date, end: date, *, exclude_ids=(), client=None) -> BusyTime:
+        """One query: bookings of the therapists or rooms (or ``client``), and time off.
 
-def _utc_range(start: date, end: date):
-    # Wide enough for any zone: local days never start more than 14 hours from UTC.
-    return (
-        datetime.combine(start, time.min, tzinfo=UTC) - timedelta(days=1),
-        datetime.combine(end, time.min, tzinfo=UTC) + timedelta(days=2),
-    )
+        The client's own bookings come in the same query, so that a plan never puts a
+        client in two places at once.
+        """
+        from bookings.models import Appointment
+
+        start_utc, end_utc = _utc_range(start, end)
+        who = Q(therapist_id__in=self.therapist_ids) | Q(room_id__in=self.room_ids)
+        if client is not None:
+            who |= Q(client_id=client.pk)
+        appointments = (
+            Appointment.objects.active()
+            .filter(who)
+            .overlapping(start_utc, end_utc)
+            .exclude(pk__in=exclude_ids)
+            .order_by()
+            .values_list("start", "blocked_until", "therapist_id", "room_id", "client_id")
+        )
+        time_off = (
+            TimeOff.objects.filter(
+                therapist_id__in=self.therapist_ids, start__lt=end_utc, end__gt=start_utc
+            )
+            .annotate(
+                no_room=Value(None, output_field=IntegerField()),
+                no_client=Value(None, output_field=IntegerField()),
+            )
+            .order_by()
+            .values_list("start", "end", "therapist_id", "no_room", "no_client")
+        )
+        by_therapist = defaultdict(list)
+        by_room = defaultdict(list)
+        own = []
+        therapist_set = set(self.therapist_ids)
+        for s, e, therapist_id, room_id, client_id in appointments.union(time_off, all=True):
+            if therapist_id in therapist_set:
+                by_therapist[therapist_id].append((s, e))
+            if room_id is not None:
+                by_room[room_id].append((s, e))
+            if client is not None and client_id == client.pk:
+                own.append((s, e))
+        return BusyTime(
+            therapists={key: _Busy(value) for key, value in by_therapist.items()},
+            rooms={key: _Busy(value) for key, value in by_room.items()},
+            client=_Busy(own),
+        )
+
+    def slots(
+        self,
+        service,
+        start: date,
+        end: date,
+        busy: BusyTime,
+        *,
+        duration=None,
+        now=None,
+        notice=True,
+    ) -> dict[int, list[Slot]]:
+        """Free slots of ``service`` per therapist id, from the data already read."""
+        now = now or timezone.now()
+        minutes = duration or service.duration_minutes
+        span = timedelta(minutes=minutes + service.buffer_minutes)
+        rooms_by_location = self.rooms_by_service[service.pk]
+        result: dict[int, list[Slot]] = {therapist_id: [] for therapist_id in self.therapist_ids}
+        for therapist_id, block_location, block_start, block_end in self.blocks(start, end):
+            rooms = rooms_by_location.get(block_location.pk, ())
+            if not rooms:
+                continue
+            zone = block_location.zone
+            step = timedelta(minutes=block_location.slot_step_minutes)
+            # Staff may book inside the minimum notice, but never in the past.
+            notice_hours = block_location.min_notice_hours if notice else 0
+            earliest = now + timedelta(hours=notice_hours)
+            latest = now + timedelta(days=block_location.booking_horizon_days)
+            therapist_busy = busy.therapists.get(therapist_id, _NOTHING)
+            block_end_utc = block_end.astimezone(UTC)
+            wall = block_start.replace(tzinfo=None)
+            wall_end = block_end.replace(tzinfo=None)
+            while wall < wall_end:
+                candidate = local_datetime(wall.date(), wall.time(), zone)
+                wall += step
+                if candidate is None:
+                    continue
+                slot_start = candidate.astimezone(UTC)
+                slot_end = slot_start + span
+                if slot_end > block_end_utc:
+                    break
+                if slot_start < earliest:
+                    continue
+                if slot_start > latest:
+                    break
+                if not therapist_busy.is_free(slot_start, slot_end):
+                    continue
+                free_rooms = tuple(
+                    room
+                    for room in rooms
+                    if busy.rooms.get(room, _NOTHING).is_free(slot_start, slot_end)
+                )
+                if free_rooms:
+                    result[therapist_id].append(
+                        Slot(as_local(candidate, zone), therapist_id, block_location, free_rooms)
+                    )
+        for slots in result.values():
+            slots.sort(key=lambda slot: slot.start_utc)
+        return result
 
 
 def _slots(
@@ -225,62 +352,13 @@ def _slots(
     now=None,
     notice=True,
     exclude_ids=(),
-    timetable=None,
 ) -> dict[int, list[Slot]]:
-    """Free slots per therapist id, from four queries in all (one with a ``timetable``)."""
-    now = now or timezone.now()
-    minutes = duration or service.duration_minutes
-    span = timedelta(minutes=minutes + service.buffer_minutes)
-    if timetable is None:
-        timetable = _Timetable(therapist_ids, service, start, end, location)
-    result: dict[int, list[Slot]] = {therapist_id: [] for therapist_id in therapist_ids}
-    if not timetable.hours:
-        return result
-    start_utc, end_utc = _utc_range(start, end)
-    therapist_busy, room_busy = _busy_maps(
-        therapist_ids, timetable.room_ids, start_utc, end_utc, exclude_ids
-    )
-    for therapist_id, block_location, block_start, block_end in timetable.blocks(start, end):
-        rooms = timetable.rooms_by_location.get(block_location.pk, ())
-        if not rooms:
-            continue
-        zone = block_location.zone
-        step = timedelta(minutes=block_location.slot_step_minutes)
-        # Staff may book inside the minimum notice, but never in the past.
-        notice_hours = block_location.min_notice_hours if notice else 0
-        earliest = now + timedelta(hours=notice_hours)
-        latest = now + timedelta(days=block_location.booking_horizon_days)
-        busy = therapist_busy.get(therapist_id, _NOTHING)
-        block_end_utc = block_end.astimezone(UTC)
-        wall = block_start.replace(tzinfo=None)
-        wall_end = block_end.replace(tzinfo=None)
-        while wall < wall_end:
-            candidate = local_datetime(wall.date(), wall.time(), zone)
-            wall += step
-            if candidate is None:
-                continue
-            slot_start = candidate.astimezone(UTC)
-            slot_end = slot_start + span
-            if slot_end > block_end_utc:
-                break
-            if slot_start < earliest:
-                continue
-            if slot_start > latest:
-                break
-            if not busy.is_free(slot_start, slot_end):
-                continue
-            free_rooms = tuple(
-                room
-                for room in rooms
-                if room_busy.get(room, _NOTHING).is_free(slot_start, slot_end)
-            )
-            if free_rooms:
-                result[therapist_id].append(
-                    Slot(as_local(candidate, zone), therapist_id, block_location, free_rooms)
-                )
-    for slots in result.values():
-        slots.sort(key=lambda slot: slot.start_utc)
-    return result
+    """Free slots per therapist id, from four queries in all."""
+    calendar = Calendar([service], start, end, therapist_ids=therapist_ids, location=location)
+    if not calendar.hours:
+        return {therapist_id: [] for therapist_id in therapist_ids}
+    busy = calendar.busy_time(start, end, exclude_ids=exclude_ids)
+    return calendar.slots(service, start, end, busy, duration=duration, now=now, notice=notice)
 
 
 def free_slots(
@@ -380,25 +458,32 @@ def therapists_for(service):
 def next_free_slot(service, *, after=None, therapists=None, now=None):
     """(therapist, start) of the soonest free start for ``service``, or None.
 
-    Looks across ``therapists`` (default: every active therapist offering the service)
-    from ``after`` (default now) in windows of 7, 14, 28... days. The timetables are read
-    once (three queries) and each window costs one more, whatever the number of therapists
-    or appointments.
+    Looks across ``therapists`` (default: every active therapist offering the service,
+    found with their working hours) from ``after`` (default now) in windows of 28, 56...
+    days. The timetables are read once (three queries) and each window costs one more,
+    whatever the number of therapists or appointments: four when the first window has a
+    free time.
     """
     now = now or timezone.now()
     after = after or now
-    therapists = list(therapists if therapists is not None else therapists_for(service))
-    if not therapists:
-        return None
-    by_pk = {t.pk: t for t in therapists}
     first = timezone.localdate(after, UTC) - timedelta(days=1)
     # Each location's own horizon applies slot by slot; this only bounds the search.
     last = timezone.localdate(now, UTC) + timedelta(days=_MAX_HORIZON_DAYS + 1)
-    timetable = _Timetable(list(by_pk), service, first, last)
+    if therapists is None:
+        calendar = Calendar([service], first, last, offering=service)
+        by_pk = calendar.therapists
+    else:
+        by_pk = {t.pk: t for t in therapists}
+        if not by_pk:
+            return None
+        calendar = Calendar([service], first, last, therapist_ids=list(by_pk))
+    if not calendar.hours:
+        return None
     window = _FIRST_WINDOW_DAYS
     while first <= last:
         window_end = min(first + timedelta(days=window - 1), last)
-        found = _slots(list(by_pk), service, first, window_end, now=now, timetable=timetable)
+        busy = calendar.busy_time(first, window_end)
+        found = calendar.slots(service, first, window_end, busy, now=now)
         best = min(
             (slot for slots in found.values() for slot in slots if slot.start_utc >= after),
             key=lambda slot: (slot.start_utc, slot.therapist_id),

@@ -18,12 +18,10 @@ from django.utils import timezone
 
 from bookings import notifications
 from bookings.availability import (
-    _Busy,
+    Calendar,
     find_slot,
     local_datetime,
     nearest_free_slots,
-    slots_by_therapist,
-    therapists_for,
 )
 from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan, Visit
 from bookings.planning import MIN_GAP_HOURS, PlanRecommendation, recommend_plan, session_targets
@@ -279,31 +277,31 @@ def propose_plan(
     targets = session_targets(recommendation, first_day=first_day, weekdays=list(weekdays))
     acute = recommendation.kind == PlanKind.ACUTE
     session_days = targets[:-1] if acute else targets
-    candidates = [therapist] if therapist else list(therapists_for(service))
-    window = (targets[0] - timedelta(days=MOVE_DAYS), targets[-1] + timedelta(days=MOVE_DAYS))
-    session_slots = _flatten(
-        slots_by_therapist(
-            candidates, service, *window, duration=recommendation.session_minutes, now=now
-        )
-    )
     review_service = reassessment_service() if acute else None
+    services = [service] + ([review_service] if review_service else [])
+    first, last = targets[0] - timedelta(days=MOVE_DAYS), targets[-1] + timedelta(days=MOVE_DAYS)
+    # One read of timetables, rooms, closures and busy time (the client's own bookings
+    # included) serves every session and the reassessment, however many sessions.
+    if therapist:
+        calendar = Calendar(services, first, last, therapist_ids=[therapist.pk])
+    else:
+        calendar = Calendar(services, first, last, offering=service)
+    busy = calendar.busy_time(first, last, client=client)
+    session_slots = _flatten(
+        calendar.slots(service, first, last, busy, duration=recommendation.session_minutes, now=now)
+    )
     review_slots = []
     if review_service is not None:
         review_slots = _flatten(
-            slots_by_therapist(
-                candidates,
+            calendar.slots(
                 review_service,
                 targets[-1] - timedelta(days=MOVE_DAYS),
                 targets[-1] + timedelta(days=MOVE_DAYS),
+                busy,
                 now=now,
             )
         )
-    client_busy = _Busy(
-        Appointment.objects.active()
-        .for_client(client)
-        .overlapping(*[datetime.combine(d, time.min, tzinfo=UTC) for d in window])
-        .values_list("start", "blocked_until")
-    )
+    client_busy = busy.client
     sessions = []
     previous_start = None
     previous_therapist = therapist.pk if therapist else None

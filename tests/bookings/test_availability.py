@@ -1,4 +1,5 @@
-from datetime import UTC, date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import time_machine
 
@@ -237,10 +238,41 @@ class NextAndNearestTests(ClinicTestCase):
                     room,
                     utc(2026, 3, 2 + 7 * week, 9, 0),
                 )
-        # Therapists, timetables (3), then busy time for the first 28-day window.
-        with self.assertNumQueries(5):
+        # Working hours (with the therapists), rooms, closures, then busy time for the
+        # first 28-day window.
+        with self.assertNumQueries(4):
             therapist, start = next_free_slot(self.service)
         self.assertEqual((therapist, start), (self.ava, utc(2026, 3, 23, 9, 0)))
+        with self.assertNumQueries(4):
+            found = next_free_slot(self.service, therapists=[self.ben])
+        self.assertEqual(found, (self.ben, utc(2026, 3, 23, 9, 0)))
+
+    def test_next_free_slot_costs_one_query_per_further_window_whatever_the_bookings(self):
+        # Five Mondays fully booked: the first 28-day window has nothing, so one more
+        # query reads the next 56 days (the clocks go forward on 29 March).
+        london = ZoneInfo("Europe/London")
+        for week in range(5):
+            nine = datetime.combine(MONDAY + timedelta(weeks=week), time(9, 0), tzinfo=london)
+            for therapist, room in ((self.ava, self.room), (self.ben, self.room_2)):
+                make_appointment(
+                    self.client_profile if therapist == self.ava else self.other_client_profile,
+                    therapist,
+                    self.service,
+                    room,
+                    nine.astimezone(UTC),
+                )
+        with self.assertNumQueries(5):
+            therapist, start = next_free_slot(self.service)
+        self.assertEqual((therapist, start), (self.ava, utc(2026, 4, 6, 8, 0)))
+
+    def test_next_free_slot_skips_inactive_therapists_and_those_not_offering_the_service(self):
+        self.ava.active = False
+        self.ava.save(update_fields=["active"])
+        self.ben.techniques.clear()
+        cleo = make_therapist(
+            "cleo@example.com", location=self.location, hours=[(1, "09:00", "10:15")]
+        )
+        self.assertEqual(next_free_slot(self.service), (cleo, utc(2026, 3, 3, 9, 0)))
 
     def test_next_free_slot_is_none_without_therapists(self):
         nobody = make_service("Hot stones", technique="sports")

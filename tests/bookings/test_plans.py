@@ -5,7 +5,7 @@ import time_machine
 from bookings.booking import SlotTaken, book_plan, propose_plan, recommendation_for
 from bookings.models import Appointment, TreatmentPlan
 from bookings.planning import recommend_plan
-from clinic.models import TimeOff
+from clinic.models import Room, TimeOff
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc, weekday_hours
 from tests.intake.factories import make_intake
@@ -106,6 +106,36 @@ class PlanProposalTests(ClinicTestCase):
         proposal = self.propose(score=5)
         self.assertIsNone(proposal.sessions[0].start)
         self.assertIsNotNone(proposal.sessions[1].start)
+
+    def test_a_proposal_avoids_the_clients_own_bookings_with_any_therapist(self):
+        ben = make_therapist("ben@example.com", location=self.location, hours=weekday_hours())
+        room_2 = Room.objects.create(location=self.location, name="Room 2")
+        make_appointment(self.client_profile, ben, self.service, room_2, utc(2026, 3, 9, 10, 0))
+        proposal = self.propose()
+        self.assertEqual(starts(proposal)[0], utc(2026, 3, 9, 11, 30))
+
+    def test_a_proposal_takes_the_same_queries_for_three_sessions_or_nine(self):
+        # The reassessment service, then working hours, rooms, closures and busy time
+        # (the client's own bookings included), read once for every session.
+        for week in range(4):
+            make_appointment(
+                self.other_client_profile,
+                self.ava,
+                self.service,
+                self.room,
+                utc(2026, 3, 9 + 7 * week, 10, 0),
+            )
+        with self.assertNumQueries(5):
+            short = self.propose(score=2)
+        with self.assertNumQueries(5):
+            long = self.propose(score=8)
+        with self.assertNumQueries(5):
+            anyone = self.propose(score=8, therapist=None)
+        self.assertEqual((len(short.sessions), len(long.sessions)), (3, 9))
+        self.assertEqual(starts(anyone), starts(long))
+        # A maintenance plan has no reassessment to look up.
+        with self.assertNumQueries(4):
+            self.propose(recommendation=recommend_plan(pain_weeks=20, pain_score=6))
 
 
 @time_machine.travel(NOW, tick=False)
