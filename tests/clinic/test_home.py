@@ -46,3 +46,11 @@ class HomePageTests(ClinicTestCase):
 
     def test_only_get_is_allowed(self):
         self.assertEqual(self.client.post(URL).status_code, 405)
+
+
+class SecurityHeaderTests(ClinicTestCase):
+    def test_pages_forbid_scripts_from_anywhere_but_this_site(self):
+        policy = self.client.get(URL)["Content-Security-Policy"]
+        self.assertIn("script-src 'self'", policy)
+        self.assertIn("frame-ancestors 'none'", policy)
+        self.assertNotIn("http", policy)
