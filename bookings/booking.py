@@ -640,6 +640,21 @@ def mark_no_show(*, appointment, by, now=None):
     return appointment
 
 
+def release_hold(*, appointment, by):
+    """Lift a hold (front desk, or the treating therapist): the visit goes ahead as booked.
+
+    Only while the client's health form allows a visit on the appointment's local date:
+    raises ``NotAllowed`` otherwise, and ``BookingError`` when it is not on hold.
+    """
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if appointment.status != Appointment.Status.HELD:
+            raise BookingError("This appointment is not on hold.", code="not_held")
+        _check_allowed(appointment.client, appointment.local_start.date())
+        appointment.release_hold()
+    return appointment
+
+
 def record_visit(*, appointment, by, pain_score, notes="", now=None):
     """Record the visit (pain score and notes) and mark the appointment completed."""
     from intake.audit import log_access

@@ -13,6 +13,7 @@ urlpatterns = [
     path("appointments/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("appointments/<int:pk>/move/", views.reschedule, name="reschedule"),
     path("appointments/<int:pk>/no-show/", views.mark_no_show, name="mark_no_show"),
+    path("appointments/<int:pk>/release/", views.release_hold, name="release_hold"),
     path("appointments/<int:pk>/visit/", views.record_visit, name="record_visit"),
     path("plans/new/", views.plan_new, name="plan_new"),
     path("plans/review/", views.plan_review, name="plan_review"),

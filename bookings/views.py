@@ -299,11 +299,19 @@ def appointment_detail(request, pk):
 
         reading = reading_list(["aftercare"], limit=1)
     user = request.user
+    may_release_hold, hold_refusal = False, ""
+    if _may_release_hold(user, appointment):
+        verdict = booking.eligibility(appointment.client, appointment.local_start.date())
+        may_release_hold = verdict.allowed
+        if not verdict.allowed:
+            hold_refusal = _hold_refusal(user, appointment, verdict)
     return render(
         request,
         "bookings/appointment_detail.html",
         {
             "appointment": appointment,
+            "may_release_hold": may_release_hold,
+            "hold_refusal": hold_refusal,
             "is_own": appointment.client.user_id == user.pk,
             "is_staff": booking.is_staff_booker(user),
             "may_reschedule": appointment.client_may_reschedule(now)
@@ -415,6 +423,48 @@ def booking_slots_for_move(appointment, day, *, staff, now):
         for slot in found[appointment.therapist_id]
         if slot.start_utc != appointment.start
     ]
+
+
+# Front desk never reads why the health form says no (the reason can touch on health).
+DESK_HOLD_REFUSALS = {
+    "no_intake": "The client has not filled in their health form yet.",
+    "draft": "The client has not finished their health form yet.",
+    "expired": "The client's health form needs renewing before that day.",
+}
+DESK_HOLD_REFUSAL = "The client's health form does not allow this visit yet; ask their therapist."
+
+
+def _is_treating_therapist(user, appointment):
+    return user.is_therapist and appointment.therapist.user_id == user.pk
+
+
+def _may_release_hold(user, appointment):
+    return (
+        user.is_superuser or _is_desk(user) or _is_treating_therapist(user, appointment)
+    ) and appointment.status == Appointment.Status.HELD
+
+
+def _hold_refusal(user, appointment, eligibility):
+    """Why the hold must stay, in words this user may read."""
+    if _is_treating_therapist(user, appointment):
+        return f"The client's health form does not allow a visit that day. It says: “{eligibility.reason}”"
+    return DESK_HOLD_REFUSALS.get(eligibility.code, DESK_HOLD_REFUSAL)
+
+
+@role_required(Role.THERAPIST, *STAFF)
+@no_store
+@require_POST
+def release_hold(request, pk):
+    appointment = _get_appointment_for_user(request, pk)
+    try:
+        booking.release_hold(appointment=appointment, by=request.user)
+    except NotAllowed as refusal:
+        messages.error(request, _hold_refusal(request.user, appointment, refusal.eligibility))
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The hold is lifted: the appointment is booked.")
+    return redirect("bookings:appointment_detail", pk=appointment.pk)
 
 
 @role_required(Role.THERAPIST, *STAFF)
