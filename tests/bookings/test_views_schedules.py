@@ -46,6 +46,12 @@ class WeekTests(BookingViewCase, ClinicTestCase):
         self.assertContains(response, "Ann Client")
         self.assertNotContains(response, "Olga Other")
 
+    def test_the_week_links_to_the_calendar_feed(self):
+        self.login(self.therapist_user)
+        response = self.client.get(self.url)
+        self.assertContains(response, reverse("bookings:feed_settings"))
+        self.assertContains(response, "Calendar feed for your phone")
+
     def test_query_count_does_not_grow_with_appointments(self):
         self.login(self.therapist_user)
         make_appointment(

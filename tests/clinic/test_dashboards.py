@@ -57,6 +57,12 @@ class TherapistTodayTests(ClinicTestCase):
         self.assertEqual(len(response.context["later"]), 1)
         self.assertContains(response, reverse("intake:review", args=[self.review_intake.public_id]))
 
+    def test_today_links_to_the_calendar_feed(self):
+        self.login(self.therapist_user)
+        response = self.client.get(self.url)
+        self.assertContains(response, reverse("bookings:feed_settings"))
+        self.assertContains(response, "Calendar feed for your phone")
+
     def test_other_therapists_appointments_are_not_shown(self):
         other = make_therapist("ben@example.com", location=self.location)
         make_appointment(
