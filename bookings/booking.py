@@ -640,7 +640,7 @@ def mark_no_show(*, appointment, by, now=None):
     return appointment
 
 
-def release_hold(*, appointment, by):
+def release_hold(*, appointment):
     """Lift a hold (front desk, or the treating therapist): the visit goes ahead as booked.
 
     Only while the client's health form allows a visit on the appointment's local date:

@@ -447,7 +447,10 @@ def _may_release_hold(user, appointment):
 def _hold_refusal(user, appointment, eligibility):
     """Why the hold must stay, in words this user may read."""
     if _is_treating_therapist(user, appointment):
-        return f"The client's health form does not allow a visit that day. It says: “{eligibility.reason}”"
+        return (
+            "The client's health form does not allow a visit that day. "
+            f"It says: “{eligibility.reason}”"
+        )
     return DESK_HOLD_REFUSALS.get(eligibility.code, DESK_HOLD_REFUSAL)
 
 
@@ -457,7 +460,7 @@ def _hold_refusal(user, appointment, eligibility):
 def release_hold(request, pk):
     appointment = _get_appointment_for_user(request, pk)
     try:
-        booking.release_hold(appointment=appointment, by=request.user)
+        booking.release_hold(appointment=appointment)
     except NotAllowed as refusal:
         messages.error(request, _hold_refusal(request.user, appointment, refusal.eligibility))
     except BookingError as error:
