@@ -92,6 +92,24 @@ class IntakeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             request
         )
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and response.status_code == 200:
+            # The list shows outcomes and decisions: log each intake on the page.
+            HealthDataAccess.objects.bulk_create(
+                HealthDataAccess(
+                    user=request.user,
+                    client_id=intake.client_id,
+                    intake=intake,
+                    action=HealthDataAccess.Action.VIEW,
+                    detail="admin list",
+                )
+                for intake in changelist.result_list
+            )
+        response["Cache-Control"] = "no-store, private"
+        return response
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         intake = self.get_object(request, object_id)

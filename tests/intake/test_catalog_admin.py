@@ -116,6 +116,24 @@ class AdminTests(ClinicTestCase):
             user=self.admin_user, intake=intake, detail="admin"
         ).exists()
 
+    @time_machine.travel(NOW, tick=False)
+    def test_the_admin_list_of_intakes_logs_every_intake_it_shows(self):
+        first = make_intake(self.client_profile, yes={"rash"})
+        second = make_intake(self.other_client_profile)
+        self.admin_user.user_permissions.add(Permission.objects.get(codename="view_health_data"))
+        self.login(self.admin_user)
+
+        response = self.client.get(reverse("admin:intake_intake_changelist"))
+
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+        logged = set(
+            HealthDataAccess.objects.filter(user=self.admin_user, detail="admin list").values_list(
+                "intake", flat=True
+            )
+        )
+        assert logged == {first.pk, second.pk}
+
 
 class AuditTests(ClinicTestCase):
     @time_machine.travel(NOW, tick=False)
