@@ -35,11 +35,23 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
+def _scale_field(label, help_text=""):
+    """A 0–10 rating answered with radio buttons (no default: it must be chosen)."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"required": "Please choose a number from 0 to 10."},
+    )
+
+
 def _normalise_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _helper(submit_label, *layout, back_url=None):
+def _helper(submit_label, *layout):
     helper = FormHelper()
     helper.form_tag = False
     helper.layout = Layout(*layout)
@@ -63,21 +75,11 @@ class PainForm(forms.ModelForm):
         help_text="Your best guess is fine.",
         error_messages={"required": "Please give the date your pain started, roughly."},
     )
-    pain_now = forms.TypedChoiceField(
-        label="How much does it hurt right now?",
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        help_text="0 is no pain at all, 10 the worst pain you can imagine.",
-        error_messages={"required": "Please choose a number from 0 to 10."},
+    pain_now = _scale_field(
+        "How much does it hurt right now?",
+        "0 is no pain at all, 10 the worst pain you can imagine.",
     )
-    pain_worst = forms.TypedChoiceField(
-        label="At its worst in the last week, how much did it hurt?",
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Please choose a number from 0 to 10."},
-    )
+    pain_worst = _scale_field("At its worst in the last week, how much did it hurt?")
     pain_character = forms.MultipleChoiceField(
         label="What is it like?",
         choices=PainCharacter.choices,
@@ -96,21 +98,9 @@ class PainForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    stress = forms.TypedChoiceField(
-        label="How stressed have you felt lately?",
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        help_text="0 is not at all, 10 is extremely.",
-        error_messages={"required": "Please choose a number from 0 to 10."},
-    )
-    sleep_quality = forms.TypedChoiceField(
-        label="How well have you been sleeping?",
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        help_text="0 is very badly, 10 is very well.",
-        error_messages={"required": "Please choose a number from 0 to 10."},
+    stress = _scale_field("How stressed have you felt lately?", "0 is not at all, 10 is extremely.")
+    sleep_quality = _scale_field(
+        "How well have you been sleeping?", "0 is very badly, 10 is very well."
     )
     pressure_preference = forms.ChoiceField(
         label="What pressure do you like?",
