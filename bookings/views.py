@@ -41,13 +41,8 @@ STAFF = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 PROPOSAL_KEY = "bookings_plan_proposal"
 
 
-def _clinic_location():
-    """The clinic whose clock the pages use (the first active location)."""
-    return Location.objects.filter(active=True).order_by("pk").first()
-
-
 def _today():
-    location = _clinic_location()
+    location = Location.objects.main()
     return location.today() if location else timezone.localdate()
 
 
@@ -181,7 +176,7 @@ def book(request):
                 for start, who in times
             ]
             if not times:
-                location = _clinic_location()
+                location = Location.objects.main()
                 zone = location.zone if location else timezone.get_current_timezone()
                 soonest = next_free_slot(
                     service, after=local_day_bounds(day, zone)[1], therapists=therapists
@@ -829,7 +824,7 @@ def plan_maintenance(request, pk):
 def therapist_week(request):
     """This week (Monday to Sunday) as a seven-column table."""
     therapist = get_object_or_404(Therapist, user=request.user)
-    location = therapist.locations.filter(active=True).first() or _clinic_location()
+    location = therapist.locations.filter(active=True).first() or Location.objects.main()
     zone = location.zone if location else timezone.get_current_timezone()
     form = DayForm(request.GET or None)
     day = form.cleaned_data["date"] if form.is_valid() and form.cleaned_data["date"] else None
@@ -867,7 +862,7 @@ def front_desk_day(request):
     """Every therapist's day: times, clients and "needs review", never a health detail."""
     from intake.models import Intake
 
-    location = _clinic_location()
+    location = Location.objects.main()
     zone = location.zone if location else timezone.get_current_timezone()
     form = DayForm(request.GET or None)
     day = form.cleaned_data["date"] if form.is_valid() and form.cleaned_data["date"] else None

@@ -91,6 +91,7 @@ def checkin_result(request, token):
     )
 
 
+@no_store
 @require_GET
 def feed(request, token):
     """A therapist's calendar (iCalendar), for calendar programs; the URL is the secret."""
@@ -104,7 +105,6 @@ def feed(request, token):
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="appointments.ics"'
-    response["Cache-Control"] = "no-store, private"
     return response
 
 

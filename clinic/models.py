@@ -108,6 +108,12 @@ def _time_zone_choices():
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+class LocationQuerySet(models.QuerySet):
+    def main(self):
+        """The first active location: whose clock and emergency numbers single-site pages use."""
+        return self.filter(active=True).order_by("pk").first()
+
+
 class Location(models.Model):
     name = models.CharField(max_length=120)
     address = models.TextField()
@@ -152,6 +158,7 @@ class Location(models.Model):
     )
     active = models.BooleanField(default=True)
 
+    objects = LocationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -292,7 +292,7 @@ def outcome(request, public_id):
     flags = list(intake.flags.all())
     today = timezone.localdate()
     # Clients are not tied to one location; the emergency numbers are the country's.
-    location = Location.objects.filter(active=True).first()
+    location = Location.objects.main()
     urgent = any(f.urgent for f in flags)
     latest_review = intake.reviews.first() if intake.decision else None
     conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}
