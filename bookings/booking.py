@@ -26,6 +26,9 @@ from bookings.availability import (
 from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan, Visit
 from bookings.planning import MIN_GAP_HOURS, PlanRecommendation, recommend_plan, session_targets
 from clinic.models import Service, Therapist
+from intake.audit import log_access
+from intake.eligibility import can_book
+from intake.models import Intake
 
 # Shown to the client and to front desk: never a health detail.
 CHECKIN_HOLD_REASON = "Waiting for the pre-visit check-in."
@@ -73,8 +76,6 @@ def is_staff_booker(user):
 
 def eligibility(client, day: date):
     """The intake's verdict on booking ``client`` on ``day`` (intake.eligibility.can_book)."""
-    from intake.eligibility import can_book
-
     return can_book(client, on=day)
 
 
@@ -239,8 +240,6 @@ def recommendation_for(client, *, on: date):
 
     Weeks of pain are counted from the onset date on the day of the proposal.
     """
-    from intake.models import Intake
-
     intake = Intake.objects.current_for(client)
     if intake is None:
         return None
@@ -657,8 +656,6 @@ def release_hold(*, appointment):
 
 def record_visit(*, appointment, by, pain_score, notes="", now=None):
     """Record the visit (pain score and notes) and mark the appointment completed."""
-    from intake.audit import log_access
-
     now = now or timezone.now()
     with transaction.atomic():
         appointment = _locked(appointment)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bookings.booking import CHECKIN_HOLD_REASON
 from bookings.models import Appointment
+from intake.eligibility import can_book
 
 # Hold reasons: front desk sees them, so never a health detail.
 REVIEW_HOLD_REASON = "Waiting for a therapist to look at an update before the visit."
@@ -52,8 +53,6 @@ def can_check_in(appointment, now=None):
 
 
 def _eligibility(appointment):
-    from intake.eligibility import can_book
-
     return can_book(appointment.client, on=local_date(appointment))
 
 

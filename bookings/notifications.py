@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import calendars
+from intake.models import Intake
+from library.reading import reading_list
 
 ICS_NAME = "appointment.ics"
 
@@ -143,8 +145,6 @@ def _send(name, *, to, context, ics=None, method="REQUEST"):
 
 def aftercare_article():
     """The library's aftercare article, if one is published."""
-    from library.reading import reading_list
-
     articles = reading_list(["aftercare"], limit=1)
     return articles[0] if articles else None
 
@@ -252,8 +252,6 @@ def deliver_therapist_notice(appointment, kind):
 
 
 def _review_url(client):
-    from intake.models import Intake
-
     current = Intake.objects.current_for(client)
     if current is None:
         return ""

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings import booking
 from bookings.availability import (
+    _slots,
     as_local,
     local_day_bounds,
     next_free_slot,
@@ -31,11 +32,14 @@ from bookings.forms import (
     PlanForm,
     RescheduleForm,
     SlotSearchForm,
+    VisitForm,
 )
 from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan
 from clinic.access import no_store, role_required
 from clinic.forms import ClientSearchForm
 from clinic.models import ClientProfile, Location, Role, Service, Therapist
+from intake.models import Intake
+from library.reading import reading_list
 
 STAFF = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 PROPOSAL_KEY = "bookings_plan_proposal"
@@ -290,8 +294,6 @@ def appointment_detail(request, pk):
     now = timezone.now()
     reading = []
     if request.GET.get("booked"):
-        from library.reading import reading_list
-
         reading = reading_list(["aftercare"], limit=1)
     user = request.user
     may_release_hold, hold_refusal = False, ""
@@ -401,8 +403,6 @@ def reschedule(request, pk):
 
 def booking_slots_for_move(appointment, day, *, staff, now):
     """Free times on ``day`` for this appointment's therapist, ignoring its own booking."""
-    from bookings.availability import _slots
-
     found = _slots(
         [appointment.therapist_id],
         appointment.service,
@@ -483,8 +483,6 @@ def mark_no_show(request, pk):
 @no_store
 @require_http_methods(["GET", "POST"])
 def record_visit(request, pk):
-    from bookings.forms import VisitForm
-
     appointment = get_object_or_404(
         Appointment.objects.select_related("client", "therapist__user", "service", "location"),
         pk=pk,
@@ -601,8 +599,6 @@ def plan_new(request):
 
 
 def _suggested_service(client):
-    from intake.models import Intake
-
     intake = Intake.objects.current_for(client)
     code = getattr(intake, "suggested_technique", "") if intake else ""
     if not code:
@@ -860,8 +856,6 @@ def therapist_week(request):
 @require_GET
 def front_desk_day(request):
     """Every therapist's day: times, clients and "needs review", never a health detail."""
-    from intake.models import Intake
-
     location = Location.objects.main()
     zone = location.zone if location else timezone.get_current_timezone()
     form = DayForm(request.GET or None)

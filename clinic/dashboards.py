@@ -14,6 +14,8 @@ from bookings.availability import local_day_bounds
 from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit
 from clinic.access import no_store, role_required
 from clinic.models import ClientProfile, Role, Therapist
+from intake.models import Intake
+from library.reading import reading_list
 
 UPCOMING_DAYS = 7
 SPARK_WIDTH, SPARK_HEIGHT = 200, 40
@@ -21,8 +23,6 @@ SPARK_WIDTH, SPARK_HEIGHT = 200, 40
 
 def _awaiting_review(client_ids):
     """{client id: intake public id} for clients whose current intake waits for review."""
-    from intake.models import Intake
-
     return dict(
         Intake.objects.awaiting_review()
         .filter(client_id__in=client_ids)
@@ -84,9 +84,6 @@ def _sparkline(scores):
 @require_GET
 def client_dashboard(request):
     """Next visit, plan progress, pain over time, health-form status and reading."""
-    from intake.models import Intake
-    from library.reading import reading_list
-
     try:
         client = ClientProfile.objects.get(user=request.user)
     except ClientProfile.DoesNotExist:

@@ -22,6 +22,7 @@ from datetime import date
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from intake.models import Decision, Intake, Outcome, covered_codes
 
@@ -134,8 +135,6 @@ def can_book(client, *, on: date) -> Eligibility:
 
 def public_status(client, *, on: date | None = None) -> str:
     """Plain words for front desk, with no health detail at all."""
-    from django.utils import timezone
-
     on = on or timezone.localdate()
     current = Intake.objects.current_for(client)
     if current is None:

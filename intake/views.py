@@ -34,6 +34,7 @@ from intake.models import (
 )
 from intake.screening import OUTCOME_BY_CATEGORY
 from intake.tasks import enqueue_decision_email
+from library.reading import reading_list
 
 
 def _get_own_profile(request) -> ClientProfile:
@@ -263,10 +264,6 @@ def step(request, public_id, number):
 
 
 def _reading_list(intake):
-    try:
-        from library.reading import reading_list
-    except ImportError:
-        return []
     tags = [*intake.flag_codes(), intake.outcome]
     if intake.suggested_technique:
         tags.append(intake.suggested_technique)

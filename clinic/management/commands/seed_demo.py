@@ -1,11 +1,12 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 
+from bookings import demo as bookings_demo
 from clinic.demo import ACCOUNTS, DEMO_PASSWORD, THERAPISTS, seed_clinic
+from intake import demo as intake_demo
+from library import demo as library_demo
 
-# Each app may add its own demo content with a `demo.seed()` function; they run in order.
-APP_SEEDERS = ["intake.demo", "library.demo", "bookings.demo"]
+# Each app's demo content, in order: bookings need the demo client's health form.
+APP_SEEDERS = [intake_demo.seed, library_demo.seed, bookings_demo.seed]
 
 
 class Command(BaseCommand):
@@ -15,14 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         location, created = seed_clinic()
-        for dotted in APP_SEEDERS:
-            try:
-                module = import_module(dotted)
-            except ModuleNotFoundError as error:
-                if error.name != dotted:
-                    raise
-                continue
-            created += module.seed(location=location) or []
+        for seed in APP_SEEDERS:
+            created += seed(location=location)
         if created:
             self.stdout.write(self.style.SUCCESS("Created:"))
             for line in created:
