@@ -361,6 +361,25 @@ def _slots(
     return calendar.slots(service, start, end, busy, duration=duration, now=now, notice=notice)
 
 
+def slots_for_move(appointment, day, *, notice=True, now=None) -> list[datetime]:
+    """Free starts on ``day`` for this appointment's therapist, ignoring its own booking."""
+    found = _slots(
+        [appointment.therapist_id],
+        appointment.service,
+        day,
+        day,
+        duration=appointment.duration_minutes,
+        now=now,
+        notice=notice,
+        exclude_ids=[appointment.pk],
+    )
+    return [
+        slot.start
+        for slot in found[appointment.therapist_id]
+        if slot.start_utc != appointment.start
+    ]
+
+
 def free_slots(
     therapist,
     service,

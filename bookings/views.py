@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings import booking
 from bookings.availability import (
-    _slots,
     as_local,
     local_day_bounds,
     next_free_slot,
     slots_by_therapist,
+    slots_for_move,
     therapists_for,
 )
 from bookings.booking import BookingError, NotAllowed, PlanProposal, SlotTaken
@@ -374,7 +374,7 @@ def reschedule(request, pk):
     day = appointment.local_start.date()
     if day_form.is_valid() and day_form.cleaned_data["date"]:
         day = day_form.cleaned_data["date"]
-    slots = booking_slots_for_move(appointment, day, staff=staff, now=now)
+    slots = slots_for_move(appointment, day, notice=not staff, now=now)
     form = RescheduleForm(request.POST or None, slots=slots, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
@@ -399,25 +399,6 @@ def reschedule(request, pk):
         "bookings/reschedule.html",
         {"appointment": appointment, "form": form, "day_form": day_form, "day": day},
     )
-
-
-def booking_slots_for_move(appointment, day, *, staff, now):
-    """Free times on ``day`` for this appointment's therapist, ignoring its own booking."""
-    found = _slots(
-        [appointment.therapist_id],
-        appointment.service,
-        day,
-        day,
-        duration=appointment.duration_minutes,
-        now=now,
-        notice=not staff,
-        exclude_ids=[appointment.pk],
-    )
-    return [
-        slot.start
-        for slot in found[appointment.therapist_id]
-        if slot.start_utc != appointment.start
-    ]
 
 
 # Front desk never reads why the health form says no (the reason can touch on health).
