@@ -3,7 +3,6 @@ from datetime import date
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -108,7 +107,3 @@ class ClientProfileForm(forms.ModelForm):
 
 class ClientSearchForm(forms.Form):
     q = forms.CharField(label="Find a client", required=False, max_length=100)
-
-
-def password_help():
-    return password_validation.password_validators_help_text_html()
