@@ -111,7 +111,8 @@ def wants_email(client):
 
 
 def wants_reminder(client):
-    return bool(client.contact_email and client.reminders)
+    # The reminder asks about the client's health: only to an address they have proved.
+    return bool(client.confirmed_email and client.reminders)
 
 
 # --- Building and sending ----------------------------------------------------------------
@@ -226,7 +227,7 @@ def deliver_reminder(appointment):
         checkin_url=_url("bookings:checkin", appointment.checkin_token),
         hours=reminder_hours(),
     )
-    return _send("reminder", to=client.contact_email, context=context)
+    return _send("reminder", to=client.confirmed_email, context=context)
 
 
 def deliver_therapist_notice(appointment, kind):

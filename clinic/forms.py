@@ -3,12 +3,11 @@ from datetime import date
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import Group
-from django.db import transaction
+from django.contrib.auth.forms import SetPasswordMixin
 from django.utils import timezone
 
-from clinic.models import ClientProfile, Role, User
+from clinic.accounts import email_changed
+from clinic.models import ClientProfile
 
 PROFILE_FIELDSETS = (
     ("About you", ["first_name", "last_name", "date_of_birth", "email", "phone"]),
@@ -21,45 +20,48 @@ PROFILE_FIELDSETS = (
 )
 
 
-class SignUpForm(UserCreationForm):
-    """A new client account: a user in the Client group with its client profile."""
+class SignUpForm(forms.Form):
+    """Who is asking for an account; the account is made once the address is proved."""
 
     first_name = forms.CharField(max_length=80)
     last_name = forms.CharField(max_length=80)
-
-    class Meta:
-        model = User
-        fields = ["first_name", "last_name", "email"]
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        help_text="We send a link to this address; you log in with it. We never share it.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = "You log in with this address; we never share it."
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Create my account"))
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.add_input(Submit("submit", "Send me the link"))
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this e-mail address already exists. Log in, or reset "
-                "your password if you have forgotten it.",
-                code="duplicate_email",
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
-    @transaction.atomic
-    def save(self, commit=True):
-        user = super().save(commit=True)
-        user.groups.add(Group.objects.get(name=Role.CLIENT))
-        # A profile front desk already made for this address becomes the client's own.
-        profile = ClientProfile.objects.filter(user__isnull=True, email__iexact=user.email).first()
-        if profile is None:
-            profile = ClientProfile(email=user.email)
-        profile.user = user
-        profile.first_name = user.first_name
-        profile.last_name = user.last_name
-        profile.save()
-        return user
+
+class ChoosePasswordForm(SetPasswordMixin, forms.Form):
+    """The last step of sign-up, reached from the e-mailed link."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    def __init__(self, *args, user, **kwargs):
+        # ``user`` is the account about to be made (unsaved): the validators compare
+        # the password with its name and address.
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.add_input(Submit("submit", "Create my account"))
+
+    def clean(self):
+        self.validate_passwords()
+        self.validate_password_for_user(self.user)
+        return super().clean()
 
 
 class ClientProfileForm(forms.ModelForm):
@@ -79,6 +81,8 @@ class ClientProfileForm(forms.ModelForm):
         self.fields["email"].required = email_required
         self.fields["date_of_birth"].required = True
         self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             *(Fieldset(legend, *names) for legend, names in PROFILE_FIELDSETS)
         )
@@ -94,6 +98,14 @@ class ClientProfileForm(forms.ModelForm):
 
     def clean_email(self):
         return self.cleaned_data.get("email", "").strip().lower()
+
+    def save(self, commit=True):
+        """Save; a new or changed address is told to confirm itself, the old one told."""
+        old_email = self.initial.get("email", "") if self.instance.pk else ""
+        profile = super().save(commit=commit)
+        if commit and "email" in self.changed_data:
+            email_changed(profile, old_email=old_email)
+        return profile
 
     def clean(self):
         cleaned = super().clean()

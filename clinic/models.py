@@ -451,6 +451,12 @@ class ClientProfile(models.Model):
         "physician's phone", max_length=32, blank=True, validators=[validate_phone]
     )
     physician_email = models.EmailField("physician's e-mail", blank=True)
+    email_confirmed = models.EmailField(
+        "confirmed e-mail",
+        blank=True,
+        editable=False,
+        help_text="The address the client proved they hold by following a link sent to it.",
+    )
     care_team = models.ManyToManyField(
         "Therapist",
         blank=True,
@@ -499,5 +505,70 @@ class ClientProfile(models.Model):
 
     @property
     def contact_email(self):
-        """Where to write to this client, if anywhere."""
+        """Where to write to this client about times and places, if anywhere."""
         return self.email or (self.user.email if self.user_id else "")
+
+    @property
+    def confirmed_email(self):
+        """Where messages with health wording may go: only an address the client proved.
+
+        The profile's address once its link was followed, else the account's log-in
+        address (proved at sign-up), else nowhere. An address typed by front desk, or
+        changed and not yet confirmed, gets no health wording.
+        """
+        if self.email and self.email.lower() == self.email_confirmed.lower():
+            return self.email
+        return self.user.email if self.user_id else ""
+
+
+class AccountEvent(models.Model):
+    """One owner's action on accounts: permissions, owner status, passwords, profile links.
+
+    Who did it and to whom are copied as they were, so deleting a user keeps the record.
+    """
+
+    class Action(models.TextChoices):
+        HEALTH_GRANTED = "health_granted", "Health-data permission granted"
+        HEALTH_REMOVED = "health_removed", "Health-data permission removed"
+        OWNER_GRANTED = "owner_granted", "Made an owner"
+        OWNER_REMOVED = "owner_removed", "No longer an owner"
+        GROUPS_CHANGED = "groups_changed", "Roles changed"
+        PERMISSIONS_CHANGED = "permissions_changed", "Permissions changed"
+        PASSWORD_SET = "password_set", "Password set by an owner"
+        PROFILE_LINKED = "profile_linked", "Client profile linked to an account"
+        PROFILE_UNLINKED = "profile_unlinked", "Client profile unlinked from an account"
+        ACCOUNT_CREATED = "account_created", "Account created from an e-mailed link"
+        EMAIL_CONFIRMED = "email_confirmed", "E-mail address confirmed"
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    actor_email = models.CharField(max_length=254, blank=True)
+    target = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=24, choices=Action.choices)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["-at"], name="account_event_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.target_email} by {self.actor_email or '—'}"
+
+    @classmethod
+    def record(cls, *, actor, action, target=None, target_email="", detail=""):
+        known = actor is not None and actor.is_authenticated
+        return cls.objects.create(
+            actor=actor if known else None,
+            actor_name=(actor.get_full_name() if known else "")[:200],
+            actor_email=actor.email if known else "",
+            target=target,
+            target_email=target_email or (target.email if target is not None else ""),
+            action=action,
+            detail=detail[:300],
+        )

@@ -4,11 +4,12 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinic import accounts
 from clinic.access import no_store
-from clinic.forms import ClientProfileForm, ClientSearchForm, SignUpForm
-from clinic.models import ClientProfile, Service, Therapist
+from clinic.forms import ChoosePasswordForm, ClientProfileForm, ClientSearchForm, SignUpForm
+from clinic.models import ClientProfile, Service, Therapist, User
 from intake.eligibility import public_status
 
 
@@ -36,21 +37,67 @@ def home(request):
     )
 
 
+@no_store
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """Ask for a link; the page says the same whether or not the address has an account."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        accounts.request_signup(**form.cleaned_data)
+        return render(
+            request,
+            "registration/signup_sent.html",
+            {"email": form.cleaned_data["email"], "hours": accounts.link_hours()},
+        )
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@no_store
+@require_http_methods(["GET", "POST"])
+def signup_finish(request, token):
+    """The e-mailed link: choose a password, and the account (with its profile) is made."""
+    try:
+        link = accounts.read_signup_token(token)
+    except accounts.LinkInvalid:
+        return render(request, "registration/link_invalid.html", {"kind": "signup"})
+    name = link.profile or link
+    form = ChoosePasswordForm(
+        request.POST or None,
+        user=User(email=link.email, first_name=name.first_name, last_name=name.last_name),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accounts.finish_signup(link, password=form.cleaned_data["password1"])
+        except accounts.AccountExists:
+            return render(request, "registration/link_invalid.html", {"kind": "signup"})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
-            "Welcome! Your account is ready. Next, add your details below so your "
-            "therapist can reach you.",
+            "Welcome! Your account is ready. Check your details below so your therapist "
+            "can reach you.",
         )
         return redirect("profile")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(
+        request,
+        "registration/signup_finish.html",
+        {"form": form, "email": link.email, "invited": link.profile is not None},
+    )
+
+
+@no_store
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """The link sent to a new address; a button, so a mail scanner's visit confirms nothing."""
+    try:
+        client = accounts.read_confirm_token(token)
+    except accounts.LinkInvalid:
+        return render(request, "registration/link_invalid.html", {"kind": "confirm"})
+    if request.method == "POST":
+        accounts.confirm_email(client, by=request.user)
+        return render(request, "registration/email_confirmed.html", {"email": client.email})
+    return render(request, "registration/confirm_email.html", {"email": client.email})
 
 
 @login_required
@@ -86,9 +133,8 @@ def client_list(request):
 def client_create(request):
     form = ClientProfileForm(request.POST or None, submit_label="Register client")
     if request.method == "POST" and form.is_valid():
-        client = form.save(commit=False)
-        client.created_by = request.user
-        client.save()
+        form.instance.created_by = request.user
+        client = form.save()
         messages.success(request, f"{client.full_name} is registered.")
         return redirect(client)
     return render(request, "clinic/client_form.html", {"form": form, "client": None})
@@ -120,3 +166,24 @@ def client_edit(request, public_id):
         messages.success(request, f"{client.full_name}'s details are saved.")
         return redirect(client)
     return render(request, "clinic/client_form.html", {"form": form, "client": client})
+
+
+@login_required
+@permission_required("clinic.change_clientprofile", raise_exception=True)
+@no_store
+@require_POST
+def client_invite(request, public_id):
+    """Front desk e-mails a registered client a link to set up their own account."""
+    client = _get_client_for_staff(request, public_id)
+    if client.user_id:
+        messages.info(request, f"{client.full_name} already has an online account.")
+    elif not client.email:
+        messages.error(request, "Add the client's e-mail address first; the link goes there.")
+    else:
+        accounts.send_invitation(client)
+        messages.success(
+            request,
+            f"We have e-mailed {client.email} a link to set up an online account. "
+            f"It works for {accounts.link_hours()} hours.",
+        )
+    return redirect(client)

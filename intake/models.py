@@ -573,9 +573,17 @@ class HealthDataAccess(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who it was, as they were at the time: deleting or renaming a user keeps the record.
+    user_name = models.CharField(max_length=200, blank=True)
+    user_email = models.CharField(max_length=254, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # Empty only for reads of the log itself that span many clients.
     client = models.ForeignKey(
-        "clinic.ClientProfile", on_delete=models.CASCADE, related_name="health_data_access"
+        "clinic.ClientProfile",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="health_data_access",
     )
     intake = models.ForeignKey(
         Intake, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_log"
@@ -590,4 +598,5 @@ class HealthDataAccess(models.Model):
         indexes = [models.Index(fields=["client", "-at"], name="health_access_client_idx")]
 
     def __str__(self):
-        return f"{self.user} {self.action} {self.client} at {self.at:%Y-%m-%d %H:%M}"
+        who = self.user_email or "someone"
+        return f"{who} {self.action} {self.client or 'the log'} at {self.at:%Y-%m-%d %H:%M}"

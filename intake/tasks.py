@@ -19,7 +19,8 @@ def send_decision_email(review_id: int) -> bool:
     if review is None:
         return False
     client = review.intake.client
-    to = client.contact_email
+    # The decision is health wording: only to an address the client has proved is theirs.
+    to = client.confirmed_email
     if not to:
         return False
     context = {
