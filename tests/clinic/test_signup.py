@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
