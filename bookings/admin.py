@@ -1,11 +1,15 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from bookings.models import Appointment, CalendarFeed, TreatmentPlan
+from clinic.adminhelpers import HistoryAdmin
+from intake.adminhelpers import HealthFieldsAdminMixin
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(SimpleHistoryAdmin):
+class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
+    # A client's cancellation reason is their own words and may be about their health.
+    health_fields = ("cancel_reason",)
+
     list_display = ["start", "client", "therapist", "service", "room", "status_label"]
     list_filter = ["status", "location", "therapist", "service"]
     search_fields = ["client__first_name", "client__last_name", "client__phone", "client__email"]
@@ -54,7 +58,10 @@ class AppointmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TreatmentPlan)
-class TreatmentPlanAdmin(SimpleHistoryAdmin):
+class TreatmentPlanAdmin(HealthFieldsAdminMixin, HistoryAdmin):
+    """Plans; their notes are health data (shown and logged as intakes are)."""
+
+    health_fields = ("notes",)
     list_display = ["client", "kind", "status", "service", "therapist", "created_at"]
     list_filter = ["kind", "status"]
     search_fields = ["client__first_name", "client__last_name"]

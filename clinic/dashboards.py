@@ -14,6 +14,7 @@ from bookings.availability import local_day_bounds
 from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit
 from clinic.access import no_store, role_required
 from clinic.models import ClientProfile, Role, Therapist
+from intake.audit import log_access
 from intake.models import Intake
 from library.reading import reading_list
 
@@ -101,11 +102,14 @@ def client_dashboard(request):
         .prefetch_related("appointments")
         .first()
     )
+    # The most recent visits, oldest first for the line.
     visits = list(
         Visit.objects.filter(appointment__client=client)
         .select_related("appointment__location")
-        .order_by("appointment__start")[:24]
-    )
+        .order_by("-appointment__start")[:24]
+    )[::-1]
+    if visits:
+        log_access(request.user, client=client, action="view", detail="dashboard pain scores")
     intake = Intake.objects.current_for(client)
     today = timezone.localdate()
     tags = ["aftercare"]

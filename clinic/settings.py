@@ -189,6 +189,10 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Clinic admin", a) for a in env.list("ADMINS", default=[])]
 # Absolute links in e-mails and calendar feeds (no request is at hand in a worker).
+# Reverting a record to an old version from its history would skip the checks the pages
+# make (availability, health gate, account links): history is for reading.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # How long an e-mailed sign-up, invitation or address-confirmation link stays valid.
 ACCOUNT_LINK_MAX_AGE_HOURS = env.int("ACCOUNT_LINK_MAX_AGE_HOURS", default=48)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

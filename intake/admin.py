@@ -1,12 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from intake.audit import log_access
+from clinic.access import has_health_permission
+from clinic.adminhelpers import HistoryAdmin
+from intake.audit import log_access, log_reads
 from intake.models import Condition, HealthDataAccess, Intake, IntakeFlag, Review
 
 
 @admin.register(Condition)
-class ConditionAdmin(SimpleHistoryAdmin):
+class ConditionAdmin(HistoryAdmin):
     """The contraindication catalog; every change is kept in its history (who, when, what)."""
 
     list_display = ["code", "category", "short_question", "urgent", "order", "active"]
@@ -85,27 +86,20 @@ class IntakeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ["started_by"]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("intake.view_health_data")
+        return has_health_permission(request.user)
 
     def has_module_permission(self, request):
-        return request.user.has_perm("intake.view_health_data") or super().has_module_permission(
-            request
-        )
+        return has_health_permission(request.user) or super().has_module_permission(request)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None and response.status_code == 200:
             # The list shows outcomes and decisions: log each intake on the page.
-            HealthDataAccess.objects.bulk_create(
-                HealthDataAccess(
-                    user=request.user,
-                    client_id=intake.client_id,
-                    intake=intake,
-                    action=HealthDataAccess.Action.VIEW,
-                    detail="admin list",
-                )
-                for intake in changelist.result_list
+            log_reads(
+                request.user,
+                [(intake.client_id, intake.pk) for intake in changelist.result_list],
+                detail="admin list",
             )
         response["Cache-Control"] = "no-store, private"
         return response
@@ -120,11 +114,59 @@ class IntakeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         response["Cache-Control"] = "no-store, private"
         return response
 
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        intake = self.get_object(request, object_id)
+        if intake is not None and response.status_code == 200:
+            log_access(
+                request.user,
+                client=intake.client,
+                intake=intake,
+                action="view",
+                detail="admin history",
+            )
+        response["Cache-Control"] = "no-store, private"
+        return response
+
 
 @admin.register(HealthDataAccess)
 class HealthDataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["at", "user", "action", "client", "intake", "detail"]
+    """The access log: who read or changed whose health data. Itself health data.
+
+    Readable with the health-data permission only (owners have it); each reading is
+    itself logged. Rows name the page or action, never a condition, so there is no
+    free text to search.
+    """
+
+    list_display = ["at", "who", "action", "client", "intake", "detail"]
     list_filter = ["action"]
-    list_select_related = ["user", "client", "intake"]
-    search_fields = ["user__email", "client__first_name", "client__last_name", "detail"]
+    list_select_related = ["client", "intake__client"]
+    search_fields = ["user_email", "user_name", "client__first_name", "client__last_name"]
     date_hierarchy = "at"
+    fields = ["at", "user_name", "user_email", "action", "client", "intake", "detail"]
+    readonly_fields = fields
+
+    @admin.display(description="who", ordering="user_email")
+    def who(self, obj):
+        return f"{obj.user_name} <{obj.user_email}>" if obj.user_email else "client link"
+
+    def has_view_permission(self, request, obj=None):
+        return has_health_permission(request.user)
+
+    def has_module_permission(self, request):
+        return has_health_permission(request.user) or super().has_module_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200 and has_health_permission(request.user):
+            log_access(request.user, client=None, action="view", detail="access log list")
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        row = self.get_object(request, object_id)
+        if row is not None and response.status_code == 200:
+            log_access(request.user, client=row.client, action="view", detail="access log entry")
+        response["Cache-Control"] = "no-store, private"
+        return response

@@ -146,6 +146,7 @@ def update(request):
         return redirect("intake:step", draft.public_id, draft.next_step)
     current = Intake.objects.current_for(client)
     versions = client.intakes.completed().order_by("-version")
+    log_access(request.user, client=client, intake=current, action="view", detail="update page")
     return render(
         request,
         "intake/update.html",
@@ -379,7 +380,7 @@ def review(request, public_id):
                     client=client,
                     intake=intake,
                     action="review",
-                    detail=f"decision: {decision.decision}",
+                    detail="decision recorded",
                 )
                 enqueue_decision_email(decision)
             messages.success(request, "Decision recorded; the client has been told.")
@@ -437,7 +438,7 @@ def clearance(request, public_id):
             client=intake.client,
             intake=intake,
             action="change",
-            detail=f"clearance recorded for {', '.join(record.codes)}",
+            detail="clearance recorded",
         )
         messages.success(request, "Clearance recorded.")
         return redirect("intake:review", intake.public_id)

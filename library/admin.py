@@ -9,8 +9,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.adminhelpers import HistoryAdmin
 from library.forms import ArticleAdminForm
 from library.models import Article, Tag, Topic
 
@@ -35,7 +35,7 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ["name", "slug", "position", "article_count"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -63,7 +63,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(HistoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
