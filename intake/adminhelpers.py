@@ -33,15 +33,10 @@ class HealthFieldsAdminMixin:
             for name, options in fieldsets
         ]
 
-    def has_view_history_permission(self, request, obj=None):
-        return has_health_permission(request.user) and super().has_view_history_permission(
-            request, obj
-        )
-
-    def has_change_history_permission(self, request, obj=None):
-        return has_health_permission(request.user) and super().has_change_history_permission(
-            request, obj
-        )
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return has_health_permission(
+            request.user
+        ) and super().has_view_history_or_change_history_permission(request, obj)
 
     def _log(self, request, object_id, detail):
         obj = self.get_object(request, object_id)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinic.access import no_store, role_required
 from clinic.models import ClientProfile, Location, Role, Technique
 from intake.access import can_review, can_see_health_data, is_owner
-from intake.audit import log_access
+from intake.audit import log_access, log_reads
 from intake.eligibility import can_book, public_status
 from intake.forms import (
     CONSENT_TEXT,
@@ -330,6 +330,13 @@ def review_queue(request):
     clearance = (
         Intake.objects.awaiting_clearance().select_related("client").prefetch_related("flags")
     )
+    waiting, clearance = list(waiting), list(clearance)
+    # Every waiting client's flags are on this page: one log row per client shown.
+    log_reads(
+        request.user,
+        [(intake.client_id, intake.pk) for intake in [*waiting, *clearance]],
+        detail="review queue",
+    )
     return render(request, "intake/review_queue.html", {"waiting": waiting, "clearance": clearance})
 
 
@@ -424,7 +431,7 @@ def clearance(request, public_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         document = data.get("document")
-        record = Clearance.objects.create(
+        Clearance.objects.create(
             intake=intake,
             codes=data["codes"],
             received_on=data["received_on"],

@@ -102,7 +102,7 @@ class DecisionTests(ClinicTestCase):
         assert intake.reviews.get().reviewer == self.therapist_user
         assert self.therapist in self.client_profile.care_team.all()
         assert HealthDataAccess.objects.filter(
-            intake=intake, action="review", detail="decision: cleared"
+            intake=intake, action="review", detail="decision recorded"
         ).exists()
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
