@@ -38,6 +38,7 @@ from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan
 from clinic.access import no_store, role_required
 from clinic.forms import ClientSearchForm
 from clinic.models import ClientProfile, Location, Role, Service, Therapist
+from intake.eligibility import DESK_URGENT
 from intake.models import Intake
 from library.reading import reading_list
 
@@ -849,9 +850,13 @@ def front_desk_day(request):
         .filter(client_id__in={a.client_id for a in appointments})
         .values_list("client_id", flat=True)
     )
+    # Red flags no therapist has acted on, whoever's day they are: walk-ins included.
+    urgent = [intake.client for intake in Intake.objects.urgent().select_related("client")]
+    urgent_ids = {client.pk for client in urgent}
     columns = defaultdict(list)
     for appointment in appointments:
         appointment.needs_review = appointment.client_id in needs_review
+        appointment.urgent = appointment.client_id in urgent_ids
         columns[appointment.therapist].append(appointment)
     return render(
         request,
@@ -859,6 +864,8 @@ def front_desk_day(request):
         {
             "form": form,
             "day": day,
+            "urgent": urgent,
+            "urgent_words": DESK_URGENT,
             "columns": list(columns.items()),
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),

@@ -33,7 +33,7 @@ from intake.models import (
     covered_codes,
 )
 from intake.screening import OUTCOME_BY_CATEGORY
-from intake.tasks import enqueue_decision_email
+from intake.tasks import enqueue_decision_email, enqueue_urgent_email
 from library.reading import reading_list
 
 
@@ -241,6 +241,7 @@ def step(request, public_id, number):
             return redirect("intake:step", intake.public_id, Intake.STEP_HEALTH)
         if intake.complete(on=today):
             log_access(request.user, client=client, intake=intake, action="change", detail="sent")
+            enqueue_urgent_email(intake)
         return redirect(_done_url(request, intake))
 
     if request.method == "GET":
@@ -325,11 +326,17 @@ def outcome(request, public_id):
 @no_store
 @require_GET
 def review_queue(request):
+    # Red flags first: a therapist must speak to those clients the same day.
+    urgent = Intake.objects.urgent().select_related("client").prefetch_related("flags")
     waiting = Intake.objects.awaiting_review().select_related("client").prefetch_related("flags")
     clearance = (
         Intake.objects.awaiting_clearance().select_related("client").prefetch_related("flags")
     )
-    return render(request, "intake/review_queue.html", {"waiting": waiting, "clearance": clearance})
+    return render(
+        request,
+        "intake/review_queue.html",
+        {"urgent": urgent, "waiting": waiting, "clearance": clearance},
+    )
 
 
 @login_required
