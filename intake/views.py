@@ -18,6 +18,7 @@ from intake.audit import log_access
 from intake.eligibility import can_book, public_status
 from intake.forms import (
     CONSENT_TEXT,
+    BirthDateForm,
     ClearanceForm,
     ConsentForm,
     DecisionForm,
@@ -27,6 +28,7 @@ from intake.forms import (
 from intake.models import (
     Clearance,
     Condition,
+    HealthDataAccess,
     Intake,
     Outcome,
     Review,
@@ -83,7 +85,12 @@ def _safe_next(request, url):
 
 
 def _new_draft(client, *, user, at_front_desk=False, return_url="") -> Intake:
-    """The client's open draft, or a new one starting from the current answers."""
+    """The client's open draft, or a new one.
+
+    A client who starts it themselves starts from their current answers. A draft started
+    at the desk starts empty: the device is front desk's, so the previous answers are
+    offered only once the client confirms who they are (:func:`prefill`).
+    """
     existing = client.intakes.drafts().first()
     if existing is not None:
         if return_url and existing.return_url != return_url:
@@ -92,7 +99,7 @@ def _new_draft(client, *, user, at_front_desk=False, return_url="") -> Intake:
         return existing
     current = Intake.objects.current_for(client)
     last = client.intakes.order_by("-version").values_list("version", flat=True).first()
-    prefill = current.answers_prefill() if current else {}
+    prefill = current.answers_prefill() if current and not at_front_desk else {}
     try:
         with transaction.atomic():
             draft = Intake.objects.create(
@@ -108,6 +115,34 @@ def _new_draft(client, *, user, at_front_desk=False, return_url="") -> Intake:
         return client.intakes.drafts().get()
     log_access(user, client=client, intake=draft, action="change", detail="started a new version")
     return draft
+
+
+# Drafts whose saved answers this session may show: the client confirmed who they are
+# here, for that draft. Anyone else on the desk device sees blank steps.
+CONFIRMED_KEY = "intake_confirmed_drafts"
+# Wrong dates of birth allowed per draft, counted in the access log so that a new
+# session (logging out and in) does not reset them.
+PREFILL_TRIES = 5
+PREFILL_REFUSED = "date of birth did not match: previous answers not shown"
+
+
+def _confirmed_in_session(request, intake) -> bool:
+    return str(intake.public_id) in request.session.get(CONFIRMED_KEY, [])
+
+
+def _answers_visible(request, intake) -> bool:
+    """May pages for ``intake`` (a draft) show its saved answers to this request?"""
+    return is_owner(request.user, intake.client) or _confirmed_in_session(request, intake)
+
+
+def _confirm_in_session(request, intake):
+    confirmed = [i for i in request.session.get(CONFIRMED_KEY, []) if i != str(intake.public_id)]
+    request.session[CONFIRMED_KEY] = [*confirmed[-19:], str(intake.public_id)]
+
+
+def _prefill_tries_left(intake) -> int:
+    refused = HealthDataAccess.objects.filter(intake=intake, detail=PREFILL_REFUSED).count()
+    return max(PREFILL_TRIES - refused, 0)
 
 
 def _done_url(request, intake):
@@ -195,12 +230,17 @@ def step(request, public_id, number):
     client = intake.client
     today = timezone.localdate()
     post = request.POST if request.method == "POST" else None
+    # On the desk device each step is a blank form for the client: going Back (or
+    # opening a step's address) never shows what was saved, unless the client confirmed
+    # who they are in this session.
+    visible = _answers_visible(request, intake)
 
     if number == Intake.STEP_PAIN:
-        form = PainForm(post, instance=intake, today=today)
+        shown = intake if post is not None or visible else Intake(client=client)
+        form = PainForm(post, instance=shown, today=today)
     elif number == Intake.STEP_HEALTH:
         conditions = Condition.objects.active()
-        form = HealthForm(post, conditions=conditions, intake=intake)
+        form = HealthForm(post, conditions=conditions, intake=intake if visible else None)
     else:
         form = ConsentForm(post, client=client, today=today)
 
@@ -244,10 +284,19 @@ def step(request, public_id, number):
             enqueue_urgent_email(intake)
         return redirect(_done_url(request, intake))
 
-    if request.method == "GET":
+    if request.method == "GET" and visible:
         log_access(
             request.user, client=client, intake=intake, action="view", detail=f"step {number}"
         )
+    at_desk = not is_owner(request.user, client)
+    offer = (
+        not _confirmed_in_session(request, intake)
+        # The client's own drafts start from their answers, except those begun at the desk.
+        and (at_desk or intake.at_front_desk)
+        and number < Intake.STEP_CONSENT
+        and intake.steps_done < Intake.STEP_HEALTH
+        and Intake.objects.current().filter(client=client).exists()
+    )
     return render(
         request,
         "intake/step.html",
@@ -258,10 +307,73 @@ def step(request, public_id, number):
             "number": number,
             "steps": Intake.STEPS,
             "consent_text": CONSENT_TEXT,
-            "at_desk": not is_owner(request.user, client),
+            "at_desk": at_desk,
+            "answers_hidden": at_desk and not visible and intake.steps_done >= number,
+            "offer_previous": offer and (not at_desk or client.date_of_birth is not None),
+            "prefill_tries_left": _prefill_tries_left(intake) if offer and at_desk else 0,
+            "birth_date_form": BirthDateForm(client=client),
             "percent": 25 * number,
         },
     )
+
+
+@login_required
+@no_store
+@require_POST
+def prefill(request, public_id):
+    """Start a draft from the client's previous answers, once they confirm who they are.
+
+    At the desk the client types their date of birth (5 wrong tries per draft, then no
+    more); the client logged in as themselves already has them. Fills only the steps not
+    saved yet, and lets this session show the draft's answers from then on.
+    """
+    intake = _get_draft_for_user(request, public_id)
+    if not intake.is_draft:
+        return redirect(_done_url(request, intake))
+    client = intake.client
+    back = redirect("intake:step", intake.public_id, intake.next_step)
+    previous = Intake.objects.current_for(client)
+    if previous is None:
+        messages.info(request, "There are no previous answers to start from.")
+        return back
+    if not is_owner(request.user, client):
+        tries = _prefill_tries_left(intake)
+        if tries == 0:
+            messages.error(
+                request, "Too many wrong dates of birth: please answer the questions afresh."
+            )
+            return back
+        form = BirthDateForm(request.POST, client=client)
+        if not form.is_valid():
+            if form.has_error("date_of_birth", "mismatch"):
+                log_access(
+                    request.user, client=client, intake=intake, action="view",
+                    detail=PREFILL_REFUSED,
+                )  # fmt: skip
+                tries -= 1
+            error = form.errors["date_of_birth"][0]
+            messages.error(request, f"{error} Tries left: {tries}." if tries else error)
+            return back
+    values = previous.answers_prefill()
+    fields = []
+    if intake.steps_done < Intake.STEP_PAIN:
+        fields += PainForm.Meta.fields
+    if intake.steps_done < Intake.STEP_HEALTH:
+        fields += ["answers", "other_conditions", "medications"]
+    with transaction.atomic():
+        locked = Intake.objects.select_for_update().get(pk=intake.pk)
+        if not locked.is_draft:
+            return redirect(_done_url(request, locked))
+        for name in fields:
+            setattr(locked, name, values[name])
+        locked.save(update_fields=[*fields, "updated_at"])
+    log_access(
+        request.user, client=client, intake=previous, action="view",
+        detail="previous answers copied into a new version",
+    )  # fmt: skip
+    _confirm_in_session(request, intake)
+    messages.success(request, "Your previous answers are filled in: check each one as you go.")
+    return back
 
 
 def _reading_list(intake):
