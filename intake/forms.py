@@ -458,7 +458,7 @@ class BirthDateForm(forms.Form):
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
-        self.helper = _helper("Show my previous answers", "date_of_birth")
+        self.helper = _helper("Show my answers", "date_of_birth")
 
     def clean_date_of_birth(self):
         day = self.cleaned_data["date_of_birth"]

@@ -289,14 +289,22 @@ def step(request, public_id, number):
             request.user, client=client, intake=intake, action="view", detail=f"step {number}"
         )
     at_desk = not is_owner(request.user, client)
-    offer = (
-        not _confirmed_in_session(request, intake)
+    confirmed = _confirmed_in_session(request, intake)
+    # Consent (step 3) shows nothing saved; steps 1 and 2 do.
+    answers_hidden = at_desk and not visible and number <= min(intake.steps_done, 2)
+    has_previous = (
+        number < Intake.STEP_CONSENT
+        and intake.steps_done < Intake.STEP_HEALTH
         # The client's own drafts start from their answers, except those begun at the desk.
         and (at_desk or intake.at_front_desk)
-        and number < Intake.STEP_CONSENT
-        and intake.steps_done < Intake.STEP_HEALTH
         and Intake.objects.current().filter(client=client).exists()
     )
+    if at_desk:
+        offer = (
+            not confirmed and client.date_of_birth is not None and (has_previous or answers_hidden)
+        )
+    else:
+        offer = not confirmed and has_previous
     return render(
         request,
         "intake/step.html",
@@ -308,8 +316,9 @@ def step(request, public_id, number):
             "steps": Intake.STEPS,
             "consent_text": CONSENT_TEXT,
             "at_desk": at_desk,
-            "answers_hidden": at_desk and not visible and intake.steps_done >= number,
-            "offer_previous": offer and (not at_desk or client.date_of_birth is not None),
+            "answers_hidden": answers_hidden,
+            "offer_previous": offer,
+            "has_previous": has_previous,
             "prefill_tries_left": _prefill_tries_left(intake) if offer and at_desk else 0,
             "birth_date_form": BirthDateForm(client=client),
             "percent": 25 * number,
@@ -321,22 +330,20 @@ def step(request, public_id, number):
 @no_store
 @require_POST
 def prefill(request, public_id):
-    """Start a draft from the client's previous answers, once they confirm who they are.
+    """The client confirms who they are: their previous answers fill the draft.
 
     At the desk the client types their date of birth (5 wrong tries per draft, then no
-    more); the client logged in as themselves already has them. Fills only the steps not
-    saved yet, and lets this session show the draft's answers from then on.
+    more); then this session may show the draft's saved answers, and the client's
+    previous answers fill the steps not saved yet. The client logged in as themselves
+    needs no date of birth.
     """
     intake = _get_draft_for_user(request, public_id)
     if not intake.is_draft:
         return redirect(_done_url(request, intake))
     client = intake.client
     back = redirect("intake:step", intake.public_id, intake.next_step)
-    previous = Intake.objects.current_for(client)
-    if previous is None:
-        messages.info(request, "There are no previous answers to start from.")
-        return back
-    if not is_owner(request.user, client):
+    owner = is_owner(request.user, client)
+    if not owner:
         tries = _prefill_tries_left(intake)
         if tries == 0:
             messages.error(
@@ -354,6 +361,14 @@ def prefill(request, public_id):
             error = form.errors["date_of_birth"][0]
             messages.error(request, f"{error} Tries left: {tries}." if tries else error)
             return back
+        _confirm_in_session(request, intake)
+    previous = Intake.objects.current_for(client)
+    if previous is None or intake.steps_done >= Intake.STEP_HEALTH:
+        if owner:
+            messages.info(request, "There are no previous answers to start from.")
+        else:
+            messages.success(request, "Thank you: your saved answers are shown again.")
+        return back
     values = previous.answers_prefill()
     fields = []
     if intake.steps_done < Intake.STEP_PAIN:

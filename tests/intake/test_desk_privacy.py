@@ -111,7 +111,9 @@ class DeskPrivacyTests(ClinicTestCase):
 
     def test_the_client_confirms_their_date_of_birth_to_start_from_previous_answers(self):
         draft = self.start_at_desk()
-        self.assertContains(self.client.get(self.step_url(draft, 1)), "type your date of birth")
+        self.assertContains(
+            self.client.get(self.step_url(draft, 1)), "type your date of birth first"
+        )
 
         response = self.client.post(
             self.prefill_url(draft), {"date_of_birth": "1980-05-17"}, follow=True
@@ -217,3 +219,20 @@ class DeskPrivacyTests(ClinicTestCase):
         self.assertEqual(self.client.post(url).status_code, 403)
         self.login(self.front_desk_user)
         self.assertEqual(self.client.get(url).status_code, 405)
+
+    def test_a_first_time_client_sees_the_answers_they_saved_after_confirming_who_they_are(self):
+        ClientProfile.objects.filter(pk=self.other_client_profile.pk).update(date_of_birth=BIRTHDAY)
+        self.login(self.front_desk_user)
+        self.client.post(reverse("intake:desk_start", args=[self.other_client_profile.public_id]))
+        draft = Intake.objects.get(client=self.other_client_profile)
+        self.client_types_steps_one_and_two(draft)
+        self.assert_no_answers_shown(self.desk_pages(draft), NEW_TEXT)
+        self.assertContains(self.client.get(self.step_url(draft, 2)), "See the answers you saved?")
+
+        response = self.client.post(
+            self.prefill_url(draft), {"date_of_birth": "1980-05-17"}, follow=True
+        )
+
+        self.assertContains(response, "your saved answers are shown again")
+        self.assertContains(self.client.get(self.step_url(draft, 1)), NEW_TEXT[0])
+        self.assertContains(self.client.get(self.step_url(draft, 2)), NEW_TEXT[2])
