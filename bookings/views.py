@@ -38,6 +38,7 @@ from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan
 from clinic.access import no_store, role_required
 from clinic.forms import ClientSearchForm
 from clinic.models import ClientProfile, Location, Role, Service, Therapist
+from intake.eligibility import DESK_URGENT
 from intake.models import Intake
 from library.reading import reading_list
 
@@ -151,7 +152,7 @@ def book(request):
         service = form.cleaned_data["service"]
         therapist = form.cleaned_data["therapist"]
         day = form.cleaned_data["day"]
-        verdict = booking.eligibility(client, day)
+        verdict = booking.eligibility(client, day).for_viewer(request.user, client)
         context["verdict"] = verdict
         # Eligibility is falsy when booking is refused, so templates test this instead.
         context["refused"] = not verdict.allowed
@@ -219,7 +220,7 @@ def confirm(request):
             return render(
                 request,
                 "bookings/not_allowed.html",
-                {"verdict": refusal.eligibility, "client": client},
+                {"verdict": refusal.eligibility.for_viewer(request.user, client), "client": client},
             )
         except SlotTaken as taken:
             return _taken_page(request, taken, client)
@@ -386,7 +387,8 @@ def reschedule(request, pk):
                 now=now,
             )
         except NotAllowed as refusal:
-            form.add_error(None, f"{refusal.eligibility.reason} {refusal.eligibility.next_step}")
+            words = refusal.eligibility.for_viewer(request.user, appointment.client)
+            form.add_error(None, f"{words.reason} {words.next_step}")
         except SlotTaken:
             form.add_error("start", "That time was just taken. Please choose another.")
         except BookingError as error:
@@ -401,15 +403,6 @@ def reschedule(request, pk):
     )
 
 
-# Front desk never reads why the health form says no (the reason can touch on health).
-DESK_HOLD_REFUSALS = {
-    "no_intake": "The client has not filled in their health form yet.",
-    "draft": "The client has not finished their health form yet.",
-    "expired": "The client's health form needs renewing before that day.",
-}
-DESK_HOLD_REFUSAL = "The client's health form does not allow this visit yet; ask their therapist."
-
-
 def _is_treating_therapist(user, appointment):
     return user.is_therapist and appointment.therapist.user_id == user.pk
 
@@ -421,13 +414,14 @@ def _may_release_hold(user, appointment):
 
 
 def _hold_refusal(user, appointment, eligibility):
-    """Why the hold must stay, in words this user may read."""
+    """Why the hold must stay, in words this user may read (``Eligibility.for_viewer``)."""
     if _is_treating_therapist(user, appointment):
         return (
             "The client's health form does not allow a visit that day. "
             f"It says: “{eligibility.reason}”"
         )
-    return DESK_HOLD_REFUSALS.get(eligibility.code, DESK_HOLD_REFUSAL)
+    words = eligibility.for_viewer(user, appointment.client)
+    return f"{words.reason} {words.next_step}"
 
 
 @role_required(Role.THERAPIST, *STAFF)
@@ -517,7 +511,9 @@ def plan_new(request):
         .select_related("service", "therapist__user")
         .first()
     )
-    verdict = booking.eligibility(client, today + timedelta(days=7))
+    verdict = booking.eligibility(client, today + timedelta(days=7)).for_viewer(
+        request.user, client
+    )
     if proposed:
         recommendation = PlanProposal(
             client_id=client.pk,
@@ -647,7 +643,8 @@ def plan_review(request):
         try:
             plan = booking.book_plan(proposal=proposal, client=client, by=request.user)
         except NotAllowed as refusal:
-            problem = f"{refusal.eligibility.reason} {refusal.eligibility.next_step}"
+            words = refusal.eligibility.for_viewer(request.user, client)
+            problem = f"{words.reason} {words.next_step}"
         except SlotTaken as taken:
             session = proposal.sessions[taken.index]
             alternatives = taken.alternatives(limit=1)
@@ -853,9 +850,13 @@ def front_desk_day(request):
         .filter(client_id__in={a.client_id for a in appointments})
         .values_list("client_id", flat=True)
     )
+    # Red flags no therapist has acted on, whoever's day they are: walk-ins included.
+    urgent = [intake.client for intake in Intake.objects.urgent().select_related("client")]
+    urgent_ids = {client.pk for client in urgent}
     columns = defaultdict(list)
     for appointment in appointments:
         appointment.needs_review = appointment.client_id in needs_review
+        appointment.urgent = appointment.client_id in urgent_ids
         columns[appointment.therapist].append(appointment)
     return render(
         request,
@@ -863,6 +864,8 @@ def front_desk_day(request):
         {
             "form": form,
             "day": day,
+            "urgent": urgent,
+            "urgent_words": DESK_URGENT,
             "columns": list(columns.items()),
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),

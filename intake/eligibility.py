@@ -13,18 +13,48 @@ The one place the rest of the system asks (DESIGN.md, "Clinical rules"):
 | asked for one)            | code on that day (clearances last 12 months)              |
 | review                    | yes; a therapist reviews before the visit                 |
 | clear                     | yes                                                       |
+
+The verdict's words are the client's. Anyone else gets them through
+:meth:`Eligibility.for_viewer`, which gives people who may not read the client's health
+data (front desk, clinic admins) desk wording instead, and :func:`desk_status` is the
+short status those people see on client, day and desk pages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from intake.access import can_see_health_data
 from intake.models import Decision, Intake, Outcome, covered_codes
+
+# Verdict codes front desk may be told plainly: they say nothing about health.
+DESK_PLAIN = {
+    "no_intake": (
+        "Health form missing",
+        "The client has not filled in their health form yet.",
+        "Ask the client to fill it in online, or hand them the health form at the desk.",
+    ),
+    "draft": (
+        "Not finished",
+        "The client has not finished their health form yet.",
+        "Ask the client to finish it online, or at the desk.",
+    ),
+    "expired": (
+        "Renewal due",
+        "The client's health form needs renewing before that day.",
+        "Ask the client to update it online, or at the desk.",
+    ),
+}
+# Every other refusal, whatever the health reason, in the same words.
+DESK_ATTENTION = "Needs attention from a therapist"
+DESK_ATTENTION_REASON = "The client's health form needs attention from a therapist before booking."
+DESK_ATTENTION_NEXT = "Ask a therapist to speak to the client; booking opens when they have."
+DESK_URGENT = "Urgent: a therapist must speak to this client now"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +66,56 @@ class Eligibility:
     next_url: str | None = None
     needs_review: bool = False
     needs_checkin: bool = False
+    # A red flag no therapist has acted on yet: someone must speak to the client today.
+    urgent: bool = False
 
     def __bool__(self):
         return self.allowed
 
+    @property
+    def desk_status(self) -> str:
+        """Whether the client can be booked, in words with no health detail at all."""
+        if self.urgent:
+            return DESK_URGENT
+        if self.allowed:
+            return "Needs review" if self.needs_review else "Can be booked"
+        if self.code in DESK_PLAIN:
+            return DESK_PLAIN[self.code][0]
+        return DESK_ATTENTION
 
-def _no(code, reason, next_step, next_url=None):
+    def for_viewer(self, user, client) -> Eligibility:
+        """This verdict in words ``user`` may read about ``client``.
+
+        The client, their therapists and staff with the health-data permission read the
+        client's words; everyone else (front desk, clinic admins) gets desk wording: the
+        missing, unfinished or expired form plainly, any other refusal as "needs
+        attention from a therapist", and never the link to the client's health pages.
+        """
+        if can_see_health_data(user, client):
+            return self
+        if self.allowed:
+            reason = "Can be booked."
+            if self.needs_checkin:
+                reason = "Can be booked. The client is asked to check in before the visit."
+            return replace(self, reason=reason, next_url=None)
+        if self.urgent:
+            return replace(
+                self, reason=f"{DESK_URGENT}.", next_step=DESK_ATTENTION_NEXT, next_url=None
+            )
+        _, reason, next_step = DESK_PLAIN.get(
+            self.code, (None, DESK_ATTENTION_REASON, DESK_ATTENTION_NEXT)
+        )
+        return replace(self, reason=reason, next_step=next_step, next_url=None)
+
+
+def _no(code, reason, next_step, next_url=None, *, urgent=False):
     return Eligibility(
-        allowed=False, code=code, reason=reason, next_step=next_step, next_url=next_url
+        allowed=False,
+        code=code,
+        reason=reason,
+        next_step=next_step,
+        next_url=next_url,
+        urgent=urgent,
     )
 
 
@@ -92,6 +164,7 @@ def can_book(client, *, on: date) -> Eligibility:
             "Your answers show you need to see a doctor before any massage.",
             "Please get medical care first. Update your health form once a doctor has seen you.",
             current.get_absolute_url(),
+            urgent=current.needs_urgent_attention,
         )
     if current.outcome == Outcome.DEFER:
         if on < current.defer_until:
@@ -134,13 +207,10 @@ def can_book(client, *, on: date) -> Eligibility:
 
 
 def public_status(client, *, on: date | None = None) -> str:
-    """Plain words for front desk, with no health detail at all."""
+    """Front desk's status for ``client`` on ``on`` (today by default): no health detail.
+
+    One rule for every desk page (client page, desk "form sent" page):
+    :attr:`Eligibility.desk_status` of the booking verdict.
+    """
     on = on or timezone.localdate()
-    current = Intake.objects.current_for(client)
-    if current is None:
-        return "Health form missing"
-    if current.is_expired(on):
-        return "Renewal due"
-    if current.awaiting_review:
-        return "Needs review"
-    return "Health form complete"
+    return can_book(client, on=on).desk_status

@@ -438,3 +438,32 @@ class ClearanceForm(forms.Form):
         upload.detected_type = kind.mime
         upload.name = f"note.{DOCUMENT_TYPES[kind.mime]}"
         return upload
+
+
+class BirthDateForm(forms.Form):
+    """At the desk, the client proves who they are before their previous answers are shown.
+
+    The device belongs to front desk, so being logged in says nothing about who holds it.
+    """
+
+    date_of_birth = forms.DateField(
+        label="Your date of birth",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Please type your date of birth.",
+            "invalid": "Please type your date of birth as a date.",
+        },
+    )
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.helper = _helper("Show my answers", "date_of_birth")
+
+    def clean_date_of_birth(self):
+        day = self.cleaned_data["date_of_birth"]
+        if self.client.date_of_birth is None or day != self.client.date_of_birth:
+            raise forms.ValidationError(
+                "That date of birth does not match our records.", code="mismatch"
+            )
+        return day

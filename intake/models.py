@@ -171,6 +171,15 @@ class IntakeQuerySet(models.QuerySet):
             .order_by("completed_at", "pk")
         )
 
+    def urgent(self):
+        """Current red-flag (refer) intakes no therapist has acted on yet, oldest first.
+
+        They lead the review queue: someone must speak to the client the same day.
+        """
+        return (
+            self.current().filter(outcome=Outcome.REFER, decision="").order_by("completed_at", "pk")
+        )
+
     def awaiting_clearance(self):
         """Current intakes where a therapist asked for a physician's note, oldest first."""
         return (
@@ -362,10 +371,22 @@ class Intake(models.Model):
         )
 
     @property
+    def needs_urgent_attention(self) -> bool:
+        """A red flag (refer) no therapist has acted on yet; see ``IntakeQuerySet.urgent``."""
+        return (
+            self.is_current
+            and self.is_completed
+            and self.outcome == Outcome.REFER
+            and not self.decision
+        )
+
+    @property
     def open_for_review(self) -> bool:
-        """Waiting for a decision, or for the physician's note a therapist asked for."""
-        return self.awaiting_review or (
-            self.is_current and self.decision == Decision.CLEARANCE_REQUIRED
+        """Waiting for a decision (urgently, for a red flag), or for a physician's note."""
+        return (
+            self.awaiting_review
+            or self.needs_urgent_attention
+            or (self.is_current and self.decision == Decision.CLEARANCE_REQUIRED)
         )
 
     def clearance_codes(self) -> list[str]:

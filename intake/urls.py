@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.outcome, name="outcome"),
     path("<uuid:public_id>/step/<int:number>/", views.step, name="step"),
     path("<uuid:public_id>/sent/", views.desk_done, name="desk_done"),
+    path("<uuid:public_id>/previous/", views.prefill, name="prefill"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/<uuid:public_id>/", views.review, name="review"),
     path("review/<uuid:public_id>/clearance/", views.clearance, name="clearance"),

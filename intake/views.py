@@ -18,6 +18,7 @@ from intake.audit import log_access, log_reads
 from intake.eligibility import can_book, public_status
 from intake.forms import (
     CONSENT_TEXT,
+    BirthDateForm,
     ClearanceForm,
     ConsentForm,
     DecisionForm,
@@ -27,13 +28,14 @@ from intake.forms import (
 from intake.models import (
     Clearance,
     Condition,
+    HealthDataAccess,
     Intake,
     Outcome,
     Review,
     covered_codes,
 )
 from intake.screening import OUTCOME_BY_CATEGORY
-from intake.tasks import enqueue_decision_email
+from intake.tasks import enqueue_decision_email, enqueue_urgent_email
 from library.reading import reading_list
 
 
@@ -83,7 +85,12 @@ def _safe_next(request, url):
 
 
 def _new_draft(client, *, user, at_front_desk=False, return_url="") -> Intake:
-    """The client's open draft, or a new one starting from the current answers."""
+    """The client's open draft, or a new one.
+
+    A client who starts it themselves starts from their current answers. A draft started
+    at the desk starts empty: the device is front desk's, so the previous answers are
+    offered only once the client confirms who they are (:func:`prefill`).
+    """
     existing = client.intakes.drafts().first()
     if existing is not None:
         if return_url and existing.return_url != return_url:
@@ -92,7 +99,7 @@ def _new_draft(client, *, user, at_front_desk=False, return_url="") -> Intake:
         return existing
     current = Intake.objects.current_for(client)
     last = client.intakes.order_by("-version").values_list("version", flat=True).first()
-    prefill = current.answers_prefill() if current else {}
+    prefill = current.answers_prefill() if current and not at_front_desk else {}
     try:
         with transaction.atomic():
             draft = Intake.objects.create(
@@ -108,6 +115,34 @@ def _new_draft(client, *, user, at_front_desk=False, return_url="") -> Intake:
         return client.intakes.drafts().get()
     log_access(user, client=client, intake=draft, action="change", detail="started a new version")
     return draft
+
+
+# Drafts whose saved answers this session may show: the client confirmed who they are
+# here, for that draft. Anyone else on the desk device sees blank steps.
+CONFIRMED_KEY = "intake_confirmed_drafts"
+# Wrong dates of birth allowed per draft, counted in the access log so that a new
+# session (logging out and in) does not reset them.
+PREFILL_TRIES = 5
+PREFILL_REFUSED = "date of birth did not match: previous answers not shown"
+
+
+def _confirmed_in_session(request, intake) -> bool:
+    return str(intake.public_id) in request.session.get(CONFIRMED_KEY, [])
+
+
+def _answers_visible(request, intake) -> bool:
+    """May pages for ``intake`` (a draft) show its saved answers to this request?"""
+    return is_owner(request.user, intake.client) or _confirmed_in_session(request, intake)
+
+
+def _confirm_in_session(request, intake):
+    confirmed = [i for i in request.session.get(CONFIRMED_KEY, []) if i != str(intake.public_id)]
+    request.session[CONFIRMED_KEY] = [*confirmed[-19:], str(intake.public_id)]
+
+
+def _prefill_tries_left(intake) -> int:
+    refused = HealthDataAccess.objects.filter(intake=intake, detail=PREFILL_REFUSED).count()
+    return max(PREFILL_TRIES - refused, 0)
 
 
 def _done_url(request, intake):
@@ -196,12 +231,17 @@ def step(request, public_id, number):
     client = intake.client
     today = timezone.localdate()
     post = request.POST if request.method == "POST" else None
+    # On the desk device each step is a blank form for the client: going Back (or
+    # opening a step's address) never shows what was saved, unless the client confirmed
+    # who they are in this session.
+    visible = _answers_visible(request, intake)
 
     if number == Intake.STEP_PAIN:
-        form = PainForm(post, instance=intake, today=today)
+        shown = intake if post is not None or visible else Intake(client=client)
+        form = PainForm(post, instance=shown, today=today)
     elif number == Intake.STEP_HEALTH:
         conditions = Condition.objects.active()
-        form = HealthForm(post, conditions=conditions, intake=intake)
+        form = HealthForm(post, conditions=conditions, intake=intake if visible else None)
     else:
         form = ConsentForm(post, client=client, today=today)
 
@@ -242,12 +282,30 @@ def step(request, public_id, number):
             return redirect("intake:step", intake.public_id, Intake.STEP_HEALTH)
         if intake.complete(on=today):
             log_access(request.user, client=client, intake=intake, action="change", detail="sent")
+            enqueue_urgent_email(intake)
         return redirect(_done_url(request, intake))
 
-    if request.method == "GET":
+    if request.method == "GET" and visible:
         log_access(
             request.user, client=client, intake=intake, action="view", detail=f"step {number}"
         )
+    at_desk = not is_owner(request.user, client)
+    confirmed = _confirmed_in_session(request, intake)
+    # Consent (step 3) shows nothing saved; steps 1 and 2 do.
+    answers_hidden = at_desk and not visible and number <= min(intake.steps_done, 2)
+    has_previous = (
+        number < Intake.STEP_CONSENT
+        and intake.steps_done < Intake.STEP_HEALTH
+        # The client's own drafts start from their answers, except those begun at the desk.
+        and (at_desk or intake.at_front_desk)
+        and Intake.objects.current().filter(client=client).exists()
+    )
+    if at_desk:
+        offer = (
+            not confirmed and client.date_of_birth is not None and (has_previous or answers_hidden)
+        )
+    else:
+        offer = not confirmed and has_previous
     return render(
         request,
         "intake/step.html",
@@ -258,10 +316,80 @@ def step(request, public_id, number):
             "number": number,
             "steps": Intake.STEPS,
             "consent_text": CONSENT_TEXT,
-            "at_desk": not is_owner(request.user, client),
+            "at_desk": at_desk,
+            "answers_hidden": answers_hidden,
+            "offer_previous": offer,
+            "has_previous": has_previous,
+            "prefill_tries_left": _prefill_tries_left(intake) if offer and at_desk else 0,
+            "birth_date_form": BirthDateForm(client=client),
             "percent": 25 * number,
         },
     )
+
+
+@login_required
+@no_store
+@require_POST
+def prefill(request, public_id):
+    """The client confirms who they are: their previous answers fill the draft.
+
+    At the desk the client types their date of birth (5 wrong tries per draft, then no
+    more); then this session may show the draft's saved answers, and the client's
+    previous answers fill the steps not saved yet. The client logged in as themselves
+    needs no date of birth.
+    """
+    intake = _get_draft_for_user(request, public_id)
+    if not intake.is_draft:
+        return redirect(_done_url(request, intake))
+    client = intake.client
+    back = redirect("intake:step", intake.public_id, intake.next_step)
+    owner = is_owner(request.user, client)
+    if not owner:
+        tries = _prefill_tries_left(intake)
+        if tries == 0:
+            messages.error(
+                request, "Too many wrong dates of birth: please answer the questions afresh."
+            )
+            return back
+        form = BirthDateForm(request.POST, client=client)
+        if not form.is_valid():
+            if form.has_error("date_of_birth", "mismatch"):
+                log_access(
+                    request.user, client=client, intake=intake, action="view",
+                    detail=PREFILL_REFUSED,
+                )  # fmt: skip
+                tries -= 1
+            error = form.errors["date_of_birth"][0]
+            messages.error(request, f"{error} Tries left: {tries}." if tries else error)
+            return back
+        _confirm_in_session(request, intake)
+    previous = Intake.objects.current_for(client)
+    if previous is None or intake.steps_done >= Intake.STEP_HEALTH:
+        if owner:
+            messages.info(request, "There are no previous answers to start from.")
+        else:
+            messages.success(request, "Thank you: your saved answers are shown again.")
+        return back
+    values = previous.answers_prefill()
+    fields = []
+    if intake.steps_done < Intake.STEP_PAIN:
+        fields += PainForm.Meta.fields
+    if intake.steps_done < Intake.STEP_HEALTH:
+        fields += ["answers", "other_conditions", "medications"]
+    with transaction.atomic():
+        locked = Intake.objects.select_for_update().get(pk=intake.pk)
+        if not locked.is_draft:
+            return redirect(_done_url(request, locked))
+        for name in fields:
+            setattr(locked, name, values[name])
+        locked.save(update_fields=[*fields, "updated_at"])
+    log_access(
+        request.user, client=client, intake=previous, action="view",
+        detail="previous answers copied into a new version",
+    )  # fmt: skip
+    _confirm_in_session(request, intake)
+    messages.success(request, "Your previous answers are filled in: check each one as you go.")
+    return back
 
 
 def _reading_list(intake):
@@ -326,18 +454,24 @@ def outcome(request, public_id):
 @no_store
 @require_GET
 def review_queue(request):
+    # Red flags first: a therapist must speak to those clients the same day.
+    urgent = Intake.objects.urgent().select_related("client").prefetch_related("flags")
     waiting = Intake.objects.awaiting_review().select_related("client").prefetch_related("flags")
     clearance = (
         Intake.objects.awaiting_clearance().select_related("client").prefetch_related("flags")
     )
-    waiting, clearance = list(waiting), list(clearance)
-    # Every waiting client's flags are on this page: one log row per client shown.
+    urgent, waiting, clearance = list(urgent), list(waiting), list(clearance)
+    # Every listed client's flags are on this page: one log row per client shown.
     log_reads(
         request.user,
-        [(intake.client_id, intake.pk) for intake in [*waiting, *clearance]],
+        [(intake.client_id, intake.pk) for intake in [*urgent, *waiting, *clearance]],
         detail="review queue",
     )
-    return render(request, "intake/review_queue.html", {"waiting": waiting, "clearance": clearance})
+    return render(
+        request,
+        "intake/review_queue.html",
+        {"urgent": urgent, "waiting": waiting, "clearance": clearance},
+    )
 
 
 @login_required

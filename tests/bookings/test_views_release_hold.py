@@ -4,7 +4,7 @@ from django.utils.html import escape
 
 from bookings.booking import CHECKIN_HOLD_REASON
 from bookings.models import Appointment
-from bookings.views import DESK_HOLD_REFUSAL
+from intake.eligibility import DESK_ATTENTION_REASON, DESK_URGENT
 from tests.base import ClinicTestCase, make_therapist
 from tests.bookings.helpers import BookingViewCase, make_appointment, utc
 from tests.intake.factories import make_intake
@@ -13,7 +13,9 @@ START = utc(2026, 3, 10, 10, 0)  # Tuesday
 NOW = utc(2026, 3, 2, 8, 0)
 # What can_book tells a client with a red flag: health words front desk must not see.
 REFER_REASON = "Your answers show you need to see a doctor before any massage."
-DESK_REFUSAL = escape(DESK_HOLD_REFUSAL)
+DESK_REFUSAL = escape(DESK_ATTENTION_REASON)
+# A red flag no therapist has acted on yet: front desk is told it is urgent, not why.
+DESK_URGENT_WORDS = escape(DESK_URGENT)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -99,10 +101,10 @@ class ReleaseHoldTests(BookingViewCase, ClinicTestCase):
         self.login(self.front_desk_user)
         page = self.client.get(self.detail_url)
         self.assertNotContains(page, self.url)
-        self.assertContains(page, DESK_REFUSAL)
+        self.assertContains(page, DESK_URGENT_WORDS)
         self.assertNotContains(page, REFER_REASON)
         response = self.client.post(self.url, follow=True)
-        self.assertContains(response, DESK_REFUSAL)
+        self.assertContains(response, DESK_URGENT_WORDS)
         self.assertNotContains(response, REFER_REASON)
         self.assert_still_held()
 

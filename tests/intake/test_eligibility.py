@@ -145,5 +145,5 @@ class PublicStatusTests(ClinicTestCase):
         make_intake(self.client_profile, yes={"rash"}, completed_at=COMPLETED)
         assert public_status(self.client_profile) == "Needs review"
         make_intake(self.client_profile, completed_at=COMPLETED)
-        assert public_status(self.client_profile) == "Health form complete"
+        assert public_status(self.client_profile) == "Can be booked"
         assert public_status(self.client_profile, on=date(2027, 3, 2)) == "Renewal due"

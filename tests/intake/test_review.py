@@ -55,7 +55,9 @@ class ReviewQueueTests(ClinicTestCase):
         )
         with CaptureQueriesContext(connection) as small:
             self.client.get(reverse("intake:review_queue"))
-        assert len(small.captured_queries) <= 10
+        assert (
+            len(small.captured_queries) <= 12
+        )  # the lists, their flags, and one insert logging them
         for n in range(5):
             profile = make_client(f"c{n}@example.com", first_name=f"C{n}").client_profile
             make_intake(profile, yes={"pregnancy", "diabetes"})
