@@ -3,8 +3,9 @@ from datetime import date
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import Group
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -107,3 +108,15 @@ class ClientProfileForm(forms.ModelForm):
 
 class ClientSearchForm(forms.Form):
     q = forms.CharField(label="Find a client", required=False, max_length=100)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, with the e-mail field's length checked before authenticating."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets max_length after the field is built, so no validator
+        # checks it: a 300-character name would reach authenticate() and django-axes.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(self.fields["username"].max_length)
+        )
