@@ -1,8 +1,11 @@
 from datetime import date
+from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.core.validators import MaxLengthValidator
@@ -120,3 +123,17 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].validators.append(
             MaxLengthValidator(self.fields["username"].max_length)
         )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Reset links point at SITE_URL, never at the host the request claims to be for."""
+
+    def save(self, **kwargs):
+        site = urlsplit(settings.SITE_URL)
+        kwargs["domain_override"] = site.netloc
+        kwargs["use_https"] = site.scheme == "https"
+        kwargs["extra_email_context"] = {
+            **(kwargs.get("extra_email_context") or {}),
+            "site_name": settings.CLINIC_NAME,
+        }
+        return super().save(**kwargs)

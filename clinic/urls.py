@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import dashboards, views
-from clinic.forms import LoginForm
+from clinic.forms import LoginForm, PasswordResetForm
 
 admin.site.site_header = "Clinic back office"
 admin.site.site_title = "Clinic back office"
@@ -13,11 +13,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
-    # Before Django's auth URLs, which it replaces: its form checks the name's length.
+    # Before Django's auth URLs, which they replace: their forms check lengths and build
+    # reset links from SITE_URL.
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("clients/", views.client_list, name="client_list"),
