@@ -398,6 +398,7 @@ def reschedule(request, pk):
         request,
         "bookings/reschedule.html",
         {"appointment": appointment, "form": form, "day_form": day_form, "day": day},
+        status=400 if day_form.errors else 200,
     )
 
 
@@ -829,6 +830,7 @@ def therapist_week(request):
             "next": monday + timedelta(days=7),
             "monday": monday,
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -867,4 +869,5 @@ def front_desk_day(request):
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
         },
+        status=400 if form.errors else 200,
     )

@@ -1,4 +1,3 @@
-from datetime import date
 from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import ClientProfile, Role, User
+from clinic.validators import validate_sensible_date
 
 PROFILE_FIELDSETS = (
     ("About you", ["first_name", "last_name", "date_of_birth", "email", "phone"]),
@@ -66,13 +66,20 @@ class SignUpForm(UserCreationForm):
         return user
 
 
+class DateField(forms.DateField):
+    """Every date a form takes: the browser's date picker, within the clinic's date range."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_validators = [validate_sensible_date]
+
+
 class ClientProfileForm(forms.ModelForm):
     """The profile as a client edits it, and as front desk creates and edits it."""
 
     class Meta:
         model = ClientProfile
         fields = [name for _, names in PROFILE_FIELDSETS for name in names]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"date_of_birth": DateField}
         help_texts = {
             "phone": "A number we can reach you on, for example 020 7946 0018.",
             "physician_name": "Your GP or the doctor who treats your back, if any.",
@@ -92,8 +99,6 @@ class ClientProfileForm(forms.ModelForm):
         dob = self.cleaned_data.get("date_of_birth")
         if dob and dob > timezone.localdate():
             raise forms.ValidationError("The date of birth cannot be in the future.", code="future")
-        if dob and dob < date(1900, 1, 1):
-            raise forms.ValidationError("Check the year of birth.", code="too_old")
         return dob
 
     def clean_email(self):

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from clinic.forms import DateField
 from intake.models import (
     Category,
     Decision,
@@ -69,9 +70,8 @@ class PainForm(forms.ModelForm):
         help_text="Tick every area that hurts. You can also tap the body outline.",
         error_messages={"required": "Please tick at least one area."},
     )
-    pain_onset = forms.DateField(
+    pain_onset = DateField(
         label="When did this pain start?",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Your best guess is fine.",
         error_messages={"required": "Please give the date your pain started, roughly."},
     )
@@ -167,8 +167,6 @@ class PainForm(forms.ModelForm):
         onset = self.cleaned_data["pain_onset"]
         if onset > self.today:
             raise forms.ValidationError("This date is in the future.", code="future")
-        if onset.year < 1900:
-            raise forms.ValidationError("Please check the year.", code="too_old")
         return onset
 
     def clean(self):
@@ -394,10 +392,7 @@ class ClearanceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tick the conditions the physician's note covers."},
     )
-    received_on = forms.DateField(
-        label="Date received",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    received_on = DateField(label="Date received")
     note = forms.CharField(
         label="What the note says",
         max_length=2000,
