@@ -9,6 +9,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.html import escape
 from PIL import Image, UnidentifiedImageError
 
 from clinic.forms import DateField
@@ -241,7 +242,9 @@ class HealthForm(forms.Form):
         for condition in self.conditions:
             questions[f"q_{condition.code}"] = forms.ChoiceField(
                 label=condition.question,
-                help_text=condition.help_text,
+                # Crispy forms (like Django) print help text unescaped, as trusted markup;
+                # catalog rows are typed in the admin, so they are escaped here.
+                help_text=escape(condition.help_text),
                 choices=YES_NO,
                 widget=forms.RadioSelect,
                 error_messages={"required": ANSWER_REQUIRED, "invalid_choice": ANSWER_REQUIRED},
