@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clinic.access import no_store
 from clinic.forms import ClientProfileForm, ClientSearchForm, SignUpForm
@@ -23,7 +23,7 @@ def _get_client_for_staff(request, public_id):
     return get_object_or_404(ClientProfile.objects.select_related("user"), public_id=public_id)
 
 
-@require_GET
+@require_safe
 def home(request):
     services = (
         Service.objects.active().select_related("technique").order_by("is_reassessment", "name")
@@ -36,7 +36,7 @@ def home(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -55,7 +55,7 @@ def signup(request):
 
 @login_required
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     client = _get_own_profile(request)
     form = ClientProfileForm(request.POST or None, instance=client, submit_label="Save my details")
@@ -69,7 +69,7 @@ def profile(request):
 @login_required
 @permission_required("clinic.view_clientprofile", raise_exception=True)
 @no_store
-@require_GET
+@require_safe
 def client_list(request):
     form = ClientSearchForm(request.GET or None)
     clients = ClientProfile.objects.select_related("user")
@@ -82,7 +82,7 @@ def client_list(request):
 @login_required
 @permission_required("clinic.add_clientprofile", raise_exception=True)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_create(request):
     form = ClientProfileForm(request.POST or None, submit_label="Register client")
     if request.method == "POST" and form.is_valid():
@@ -97,7 +97,7 @@ def client_create(request):
 @login_required
 @permission_required("clinic.view_clientprofile", raise_exception=True)
 @no_store
-@require_GET
+@require_safe
 def client_detail(request, public_id):
     client = _get_client_for_staff(request, public_id)
     # Front desk and therapists see only whether the health form is in order, never why.
@@ -111,7 +111,7 @@ def client_detail(request, public_id):
 @login_required
 @permission_required("clinic.change_clientprofile", raise_exception=True)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_edit(request, public_id):
     client = _get_client_for_staff(request, public_id)
     form = ClientProfileForm(request.POST or None, instance=client, submit_label="Save changes")

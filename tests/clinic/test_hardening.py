@@ -10,6 +10,7 @@ from intake.models import Condition, Intake
 from tests.base import ClinicTestCase
 from tests.intake.factories import make_intake
 from tests.intake.helpers import PAIN
+from tests.library.factories import make_article
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 MARKUP = '<script>alert("x")</script><b>bold</b>'
@@ -62,3 +63,48 @@ class CatalogTextIsEscapedTests(ClinicTestCase):
 
         self.assertContains(response, f"Check blood sugar. {ESCAPED}")
         self.assertNotContains(response, MARKUP)
+
+
+class HeadRequestTests(ClinicTestCase):
+    """HEAD answers like GET (link checkers, monitors), without a body."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.article = make_article("After your massage")
+
+    def test_public_pages_answer_head_like_get(self):
+        for url in (
+            reverse("home"),
+            reverse("library:home"),
+            reverse("library:article", args=[self.article.slug]),
+            reverse("login"),
+            reverse("signup"),
+            reverse("password_reset"),
+        ):
+            with self.subTest(url):
+                response = self.client.head(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.content, b"")
+
+    def test_pages_behind_log_in_answer_head_like_get(self):
+        self.login(self.client_user)
+        for url in (
+            reverse("profile"),
+            reverse("client_dashboard"),
+            reverse("bookings:my_appointments"),
+            reverse("intake:start"),
+        ):
+            with self.subTest(url):
+                self.assertEqual(self.client.head(url).status_code, 200)
+
+    def test_head_on_a_page_behind_log_in_still_asks_anonymous_visitors_to_log_in(self):
+        response = self.client.head(reverse("profile"))
+        self.assertRedirects(
+            response, f"{reverse('login')}?next={reverse('profile')}", fetch_redirect_response=False
+        )
+
+    def test_head_does_not_open_a_post_only_action(self):
+        self.login(self.therapist_user)
+        response = self.client.head(reverse("bookings:mark_no_show", args=[1]))
+        self.assertEqual(response.status_code, 405)
