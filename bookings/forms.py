@@ -3,10 +3,13 @@ from datetime import datetime, timedelta
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bookings.models import PlanKind, TreatmentPlan, Visit
+from clinic.forms import DateField
 from clinic.models import Service, Therapist, Weekday
+from clinic.validators import validate_sensible_date
 
 
 def _helper(label, *, method="post", css="btn-primary"):
@@ -36,10 +39,11 @@ def _therapist_field(label="Therapist", empty_label="Anyone"):
 
 
 def parse_start(value):
-    """An aware datetime from an ISO string, or None."""
+    """An aware datetime from an ISO string, within the clinic's date range, or None."""
     try:
         start = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+        validate_sensible_date(start)
+    except (TypeError, ValueError, ValidationError):
         return None
     return start if timezone.is_aware(start) else None
 
@@ -67,7 +71,7 @@ class SlotSearchForm(OfferedByTherapistMixin, forms.Form):
 
     service = forms.ModelChoiceField(_bookable_services(), empty_label=None)
     therapist = _therapist_field()
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = DateField()
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,11 +142,7 @@ class RescheduleForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(
-        label="Go to a date",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date = DateField(label="Go to a date", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,9 +185,7 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
     preferred_time = forms.TimeField(
         label="Time that suits you", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    first_day = forms.DateField(
-        label="Start from", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    first_day = DateField(label="Start from")
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)

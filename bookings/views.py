@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bookings import booking
 from bookings.availability import (
@@ -138,7 +138,7 @@ def _client_picker(request):
 
 @role_required(Role.CLIENT, *STAFF)
 @no_store
-@require_GET
+@require_safe
 def book(request):
     """Service → therapist or anyone → day → the free times, each linking to confirm."""
     client = _client_for_booking(request)
@@ -198,7 +198,7 @@ def book(request):
 
 @role_required(Role.CLIENT, *STAFF)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request):
     client = _client_for_booking(request)
     if client is None:
@@ -258,7 +258,7 @@ def _taken_page(request, taken, client):
 
 @login_required
 @no_store
-@require_GET
+@require_safe
 def my_appointments(request):
     try:
         client = request.user.client_profile
@@ -289,7 +289,7 @@ def my_appointments(request):
 
 @login_required
 @no_store
-@require_GET
+@require_safe
 def appointment_detail(request, pk):
     appointment = _get_appointment_for_user(request, pk)
     now = timezone.now()
@@ -329,7 +329,7 @@ def appointment_detail(request, pk):
 
 @login_required
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request, pk):
     appointment = _get_appointment_for_user(request, pk)
     staff = booking.is_staff_booker(request.user)
@@ -362,7 +362,7 @@ def cancel(request, pk):
 
 @login_required
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reschedule(request, pk):
     appointment = _get_appointment_for_user(request, pk)
     staff = booking.is_staff_booker(request.user)
@@ -400,6 +400,7 @@ def reschedule(request, pk):
         request,
         "bookings/reschedule.html",
         {"appointment": appointment, "form": form, "day_form": day_form, "day": day},
+        status=400 if day_form.errors else 200,
     )
 
 
@@ -456,7 +457,7 @@ def mark_no_show(request, pk):
 
 @role_required(Role.THERAPIST)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def record_visit(request, pk):
     appointment = get_object_or_404(
         Appointment.objects.select_related("client", "therapist__user", "service", "location"),
@@ -499,7 +500,7 @@ def _save_proposal(request, proposal):
 
 @role_required(Role.CLIENT, *STAFF)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_new(request):
     """The plan form: the recommended course, and the client's days, time and therapist."""
     client = _client_for_booking(request)
@@ -607,7 +608,7 @@ def _review_rows(proposal):
 
 @role_required(Role.CLIENT, *STAFF)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_review(request):
     """The whole proposed list: drop a session, move one, then confirm all at once."""
     client = _client_for_booking(request)
@@ -715,7 +716,7 @@ def _move_form(request, proposal, index):
 
 @login_required
 @no_store
-@require_GET
+@require_safe
 def plan_detail(request, pk):
     plan = _get_plan_for_user(request, pk)
     user = request.user
@@ -794,7 +795,7 @@ def plan_maintenance(request, pk):
 
 @role_required(Role.THERAPIST)
 @no_store
-@require_GET
+@require_safe
 def therapist_week(request):
     """This week (Monday to Sunday) as a seven-column table."""
     therapist = get_object_or_404(Therapist, user=request.user)
@@ -826,12 +827,13 @@ def therapist_week(request):
             "next": monday + timedelta(days=7),
             "monday": monday,
         },
+        status=400 if form.errors else 200,
     )
 
 
 @role_required(*STAFF)
 @no_store
-@require_GET
+@require_safe
 def front_desk_day(request):
     """Every therapist's day: times, clients and "needs review", never a health detail."""
     location = Location.objects.main()
@@ -870,4 +872,5 @@ def front_desk_day(request):
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
         },
+        status=400 if form.errors else 200,
     )

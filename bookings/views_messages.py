@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bookings import calendars, checkin
 from bookings.models import Appointment, CalendarFeed
@@ -36,7 +36,7 @@ def _get_own_therapist(request):
 
 
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_view(request, token):
     """ "Has anything changed in your health?", reached from the reminder's link."""
     appointment = _get_appointment_by_token(token)
@@ -76,7 +76,7 @@ def checkin_view(request, token):
 
 @role_required(Role.CLIENT)
 @no_store
-@require_GET
+@require_safe
 def checkin_result(request, token):
     """After the updated health form: does the visit still go ahead, and if not, what next."""
     appointment = _get_own_appointment_by_token(request, token)
@@ -92,7 +92,7 @@ def checkin_result(request, token):
 
 
 @no_store
-@require_GET
+@require_safe
 def feed(request, token):
     """A therapist's calendar (iCalendar), for calendar programs; the URL is the secret."""
     calendar_feed = get_object_or_404(
@@ -110,7 +110,7 @@ def feed(request, token):
 
 @role_required(Role.THERAPIST)
 @no_store
-@require_GET
+@require_safe
 def feed_settings(request):
     """The therapist's own feed address, to copy into a calendar program, rotate or revoke."""
     therapist = _get_own_therapist(request)

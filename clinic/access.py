@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
@@ -17,6 +18,27 @@ def has_health_permission(user) -> bool:
 def is_owner_account(user) -> bool:
     """Owners are the superusers: only they manage accounts, roles and permissions."""
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+# django-axes stores the name tried in a 255-character column (AccessAttempt.username).
+AXES_USERNAME_MAX_LENGTH = 255
+
+
+def axes_username(request, credentials=None):
+    """The address django-axes counts failures for: stripped and lower-cased.
+
+    Log-in matches e-mail addresses case-insensitively, so the lockout must too, or five
+    failures for lock@example.com would not stop LOCK@example.com. Capped to axes' column
+    so an absurdly long name (e.g. on the admin's log-in form) is not a database error.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials is not None:
+        name = credentials.get(field)
+    else:
+        name = request.POST.get(field) if request is not None else None
+    if name is None:
+        return None
+    return str(name).strip().lower()[:AXES_USERNAME_MAX_LENGTH]
 
 
 def role_required(*roles):

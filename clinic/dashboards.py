@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from bookings.availability import local_day_bounds
 from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit
@@ -33,7 +33,7 @@ def _awaiting_review(client_ids):
 
 @role_required(Role.THERAPIST)
 @no_store
-@require_GET
+@require_safe
 def therapist_today(request):
     """Today's and the coming week's appointments; unreviewed health forms first."""
     try:
@@ -82,7 +82,7 @@ def _sparkline(scores):
 
 @role_required(Role.CLIENT)
 @no_store
-@require_GET
+@require_safe
 def client_dashboard(request):
     """Next visit, plan progress, pain over time, health-form status and reading."""
     try:

@@ -1,13 +1,17 @@
-from datetime import date
+from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth.forms import SetPasswordMixin
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from clinic.accounts import email_changed
 from clinic.models import ClientProfile
+from clinic.validators import validate_sensible_date
 
 PROFILE_FIELDSETS = (
     ("About you", ["first_name", "last_name", "date_of_birth", "email", "phone"]),
@@ -64,13 +68,20 @@ class ChoosePasswordForm(SetPasswordMixin, forms.Form):
         return super().clean()
 
 
+class DateField(forms.DateField):
+    """Every date a form takes: the browser's date picker, within the clinic's date range."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_validators = [validate_sensible_date]
+
+
 class ClientProfileForm(forms.ModelForm):
     """The profile as a client edits it, and as front desk creates and edits it."""
 
     class Meta:
         model = ClientProfile
         fields = [name for _, names in PROFILE_FIELDSETS for name in names]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"date_of_birth": DateField}
         help_texts = {
             "phone": "A number we can reach you on, for example 020 7946 0018.",
             "physician_name": "Your GP or the doctor who treats your back, if any.",
@@ -92,8 +103,6 @@ class ClientProfileForm(forms.ModelForm):
         dob = self.cleaned_data.get("date_of_birth")
         if dob and dob > timezone.localdate():
             raise forms.ValidationError("The date of birth cannot be in the future.", code="future")
-        if dob and dob < date(1900, 1, 1):
-            raise forms.ValidationError("Check the year of birth.", code="too_old")
         return dob
 
     def clean_email(self):
@@ -119,3 +128,29 @@ class ClientProfileForm(forms.ModelForm):
 
 class ClientSearchForm(forms.Form):
     q = forms.CharField(label="Find a client", required=False, max_length=100)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, with the e-mail field's length checked before authenticating."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets max_length after the field is built, so no validator
+        # checks it: a 300-character name would reach authenticate() and django-axes.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(self.fields["username"].max_length)
+        )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Reset links point at SITE_URL, never at the host the request claims to be for."""
+
+    def save(self, **kwargs):
+        site = urlsplit(settings.SITE_URL)
+        kwargs["domain_override"] = site.netloc
+        kwargs["use_https"] = site.scheme == "https"
+        kwargs["extra_email_context"] = {
+            **(kwargs.get("extra_email_context") or {}),
+            "site_name": settings.CLINIC_NAME,
+        }
+        return super().save(**kwargs)

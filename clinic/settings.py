@@ -148,6 +148,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Django's log-in form calls the e-mail field "username".
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures and lockouts count per lower-cased address, as log-in matches it.
+AXES_USERNAME_CALLABLE = "clinic.access.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

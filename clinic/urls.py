@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import dashboards, views
+from clinic.forms import LoginForm, PasswordResetForm
 
 admin.site.site_header = "Clinic back office"
 admin.site.site_title = "Clinic back office"
@@ -13,6 +15,18 @@ urlpatterns = [
     path("accounts/signup/<str:token>/", views.signup_finish, name="signup_finish"),
     path("accounts/confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
     path("accounts/profile/", views.profile, name="profile"),
+    # Before Django's auth URLs, which they replace: their forms check lengths and build
+    # reset links from SITE_URL.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("clients/", views.client_list, name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),

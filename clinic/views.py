@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic import accounts
 from clinic.access import no_store
@@ -24,7 +24,7 @@ def _get_client_for_staff(request, public_id):
     return get_object_or_404(ClientProfile.objects.select_related("user"), public_id=public_id)
 
 
-@require_GET
+@require_safe
 def home(request):
     services = (
         Service.objects.active().select_related("technique").order_by("is_reassessment", "name")
@@ -38,7 +38,7 @@ def home(request):
 
 
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     """Ask for a link; the page says the same whether or not the address has an account."""
     if request.user.is_authenticated:
@@ -55,7 +55,7 @@ def signup(request):
 
 
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup_finish(request, token):
     """The e-mailed link: choose a password, and the account (with its profile) is made."""
     try:
@@ -87,7 +87,7 @@ def signup_finish(request, token):
 
 
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_email(request, token):
     """The link sent to a new address; a button, so a mail scanner's visit confirms nothing."""
     try:
@@ -102,7 +102,7 @@ def confirm_email(request, token):
 
 @login_required
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     client = _get_own_profile(request)
     form = ClientProfileForm(request.POST or None, instance=client, submit_label="Save my details")
@@ -116,7 +116,7 @@ def profile(request):
 @login_required
 @permission_required("clinic.view_clientprofile", raise_exception=True)
 @no_store
-@require_GET
+@require_safe
 def client_list(request):
     form = ClientSearchForm(request.GET or None)
     clients = ClientProfile.objects.select_related("user")
@@ -129,7 +129,7 @@ def client_list(request):
 @login_required
 @permission_required("clinic.add_clientprofile", raise_exception=True)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_create(request):
     form = ClientProfileForm(request.POST or None, submit_label="Register client")
     if request.method == "POST" and form.is_valid():
@@ -143,7 +143,7 @@ def client_create(request):
 @login_required
 @permission_required("clinic.view_clientprofile", raise_exception=True)
 @no_store
-@require_GET
+@require_safe
 def client_detail(request, public_id):
     client = _get_client_for_staff(request, public_id)
     # Front desk and therapists see only whether the health form is in order, never why.
@@ -157,7 +157,7 @@ def client_detail(request, public_id):
 @login_required
 @permission_required("clinic.change_clientprofile", raise_exception=True)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def client_edit(request, public_id):
     client = _get_client_for_staff(request, public_id)
     form = ClientProfileForm(request.POST or None, instance=client, submit_label="Save changes")

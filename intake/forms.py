@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import filetype
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
@@ -7,9 +9,13 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.html import escape
+from PIL import Image, UnidentifiedImageError
 
+from clinic.forms import DateField
 from intake.models import (
     Category,
+    Clearance,
     Decision,
     Intake,
     LikelyCause,
@@ -33,6 +39,9 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 ANSWER_REQUIRED = "Please answer yes or no."
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# A phone photo of a letter is around 12 megapixels. A few kilobytes of PNG can claim
+# 20000×20000 pixels (1.6 GB once decoded), so the header's size is checked first.
+MAX_DOCUMENT_PIXELS = 40_000_000
 
 
 def _scale_field(label, help_text=""):
@@ -45,6 +54,26 @@ def _scale_field(label, help_text=""):
         help_text=help_text,
         error_messages={"required": "Please choose a number from 0 to 10."},
     )
+
+
+def _image_pixels(upload) -> int | None:
+    """Width × height from an image's header, without decoding it; None if unreadable.
+
+    Pillow refuses (or warns about) images far over its own limit before reading any
+    pixels: those count as too large.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return MAX_DOCUMENT_PIXELS + 1
+    except (UnidentifiedImageError, OSError):
+        return None
+    finally:
+        upload.seek(0)
+    return width * height
 
 
 def _normalise_name(name: str) -> str:
@@ -69,9 +98,8 @@ class PainForm(forms.ModelForm):
         help_text="Tick every area that hurts. You can also tap the body outline.",
         error_messages={"required": "Please tick at least one area."},
     )
-    pain_onset = forms.DateField(
+    pain_onset = DateField(
         label="When did this pain start?",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Your best guess is fine.",
         error_messages={"required": "Please give the date your pain started, roughly."},
     )
@@ -167,8 +195,6 @@ class PainForm(forms.ModelForm):
         onset = self.cleaned_data["pain_onset"]
         if onset > self.today:
             raise forms.ValidationError("This date is in the future.", code="future")
-        if onset.year < 1900:
-            raise forms.ValidationError("Please check the year.", code="too_old")
         return onset
 
     def clean(self):
@@ -216,7 +242,9 @@ class HealthForm(forms.Form):
         for condition in self.conditions:
             questions[f"q_{condition.code}"] = forms.ChoiceField(
                 label=condition.question,
-                help_text=condition.help_text,
+                # Crispy forms (like Django) print help text unescaped, as trusted markup;
+                # catalog rows are typed in the admin, so they are escaped here.
+                help_text=escape(condition.help_text),
                 choices=YES_NO,
                 widget=forms.RadioSelect,
                 error_messages={"required": ANSWER_REQUIRED, "invalid_choice": ANSWER_REQUIRED},
@@ -394,10 +422,7 @@ class ClearanceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tick the conditions the physician's note covers."},
     )
-    received_on = forms.DateField(
-        label="Date received",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    received_on = DateField(label="Date received")
     note = forms.CharField(
         label="What the note says",
         max_length=2000,
@@ -422,6 +447,12 @@ class ClearanceForm(forms.Form):
         received = self.cleaned_data["received_on"]
         if received > self.today:
             raise forms.ValidationError("This date is in the future.", code="future")
+        if Clearance(received_on=received).valid_until < self.today:
+            raise forms.ValidationError(
+                "A note received on this date has expired: a clearance counts for 12 months "
+                "from the day it was received. Please ask the client for a recent note.",
+                code="expired",
+            )
         return received
 
     def clean_document(self):
@@ -435,6 +466,19 @@ class ClearanceForm(forms.Form):
         kind = filetype.guess(head)
         if kind is None or kind.mime not in DOCUMENT_TYPES:
             raise forms.ValidationError("Please upload a PDF, JPEG or PNG file.", code="bad_type")
+        if kind.mime.startswith("image/"):
+            pixels = _image_pixels(upload)
+            if pixels is None:
+                raise forms.ValidationError(
+                    "This image cannot be read. Please upload a PDF, JPEG or PNG file.",
+                    code="bad_image",
+                )
+            if pixels > MAX_DOCUMENT_PIXELS:
+                raise forms.ValidationError(
+                    "The image is too large: at most 40 megapixels. Please upload a smaller "
+                    "photo or a PDF.",
+                    code="too_many_pixels",
+                )
         upload.detected_type = kind.mime
         upload.name = f"note.{DOCUMENT_TYPES[kind.mime]}"
         return upload

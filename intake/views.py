@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.access import no_store, role_required
 from clinic.models import ClientProfile, Location, Role, Technique
@@ -153,7 +153,7 @@ def _done_url(request, intake):
 
 @role_required(Role.CLIENT)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request):
     """The client's health form: resume the draft, show the result, or begin."""
     client = _get_own_profile(request)
@@ -171,7 +171,7 @@ def start(request):
 
 @role_required(Role.CLIENT)
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def update(request):
     """Start a new version from the current answers; ``?next=`` is where to go after."""
     client = _get_own_profile(request)
@@ -204,7 +204,7 @@ def desk_start(request, client_id):
 
 @login_required
 @no_store
-@require_GET
+@require_safe
 def desk_done(request, public_id):
     """What front desk sees after the client sends the form: no health detail."""
     intake = get_object_or_404(Intake.objects.select_related("client"), public_id=public_id)
@@ -219,7 +219,7 @@ def desk_done(request, public_id):
 
 @login_required
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def step(request, public_id, number):
     intake = _get_draft_for_user(request, public_id)
     if not intake.is_draft:
@@ -285,7 +285,7 @@ def step(request, public_id, number):
             enqueue_urgent_email(intake)
         return redirect(_done_url(request, intake))
 
-    if request.method == "GET" and visible:
+    if request.method in ("GET", "HEAD") and visible:
         log_access(
             request.user, client=client, intake=intake, action="view", detail=f"step {number}"
         )
@@ -404,7 +404,7 @@ def _reading_list(intake):
 
 @login_required
 @no_store
-@require_GET
+@require_safe
 def outcome(request, public_id):
     intake = _get_intake_for_user(request, public_id)
     if intake.is_draft:
@@ -452,7 +452,7 @@ def outcome(request, public_id):
 @login_required
 @permission_required("intake.review_intake", raise_exception=True)
 @no_store
-@require_GET
+@require_safe
 def review_queue(request):
     # Red flags first: a therapist must speak to those clients the same day.
     urgent = Intake.objects.urgent().select_related("client").prefetch_related("flags")
@@ -476,7 +476,7 @@ def review_queue(request):
 
 @login_required
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request, public_id):
     intake = _get_intake_for_user(request, public_id)
     if intake.is_draft:
@@ -552,7 +552,7 @@ def review(request, public_id):
 
 @login_required
 @no_store
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def clearance(request, public_id):
     intake = _get_intake_for_user(request, public_id)
     if intake.is_draft or not can_review(request.user, intake):
@@ -590,7 +590,7 @@ def clearance(request, public_id):
 
 @login_required
 @no_store
-@require_GET
+@require_safe
 def document(request, public_id):
     record = get_object_or_404(
         Clearance.objects.select_related("intake__client__user"), public_id=public_id

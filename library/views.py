@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from library.forms import SearchForm
 from library.models import Article, Topic
@@ -18,7 +18,7 @@ def _get_article_for_user(request, slug):
     return get_object_or_404(articles, slug=slug)
 
 
-@require_GET
+@require_safe
 def home(request):
     topics = Topic.objects.prefetch_related(
         Prefetch(
@@ -34,7 +34,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def topic(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     articles = _published_articles().filter(topic=topic).order_by("title")
@@ -45,7 +45,7 @@ def topic(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def article(request, slug):
     article = _get_article_for_user(request, slug)
     return render(
@@ -55,7 +55,7 @@ def article(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def search(request):
     form = SearchForm(request.GET or None)
     query = ""

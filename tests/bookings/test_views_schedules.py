@@ -119,10 +119,11 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
         self.assertNotContains(self.client.get(self.url), "Ann Client")
         self.assertContains(self.client.get(self.url, {"date": "2026-03-11"}), "Ann Client")
 
-    def test_a_bad_date_falls_back_to_today(self):
+    def test_a_bad_date_is_a_400_that_falls_back_to_today(self):
         self.login(self.front_desk_user)
         response = self.client.get(self.url, {"date": "31-02-2026"})
-        self.assertContains(response, "Tuesday 10 March 2026")
+        self.assertContains(response, "Tuesday 10 March 2026", status_code=400)
+        self.assertContains(response, "Enter a valid date.", status_code=400)
 
     def test_query_count_does_not_grow_with_appointments(self):
         make_appointment(

@@ -1,6 +1,8 @@
 import re
 
+from django.conf import settings
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.base import PASSWORD, ClinicTestCase
@@ -14,7 +16,7 @@ class PasswordResetTests(ClinicTestCase):
         message = mail.outbox[0]
         self.assertEqual(message.to, ["client@example.com"])
         link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
-        path = link.split("testserver", 1)[1]
+        path = link.removeprefix(settings.SITE_URL)
         form_page = self.client.get(path, follow=True)
         self.assertContains(form_page, "Choose a new password")
         done = self.client.post(
@@ -27,6 +29,19 @@ class PasswordResetTests(ClinicTestCase):
         self.assertRedirects(done, reverse("password_reset_complete"))
         self.client_user.refresh_from_db()
         self.assertTrue(self.client_user.check_password("harbour-willow-candle-17"))
+
+    @override_settings(
+        ALLOWED_HOSTS=["testserver", "evil.example"], SITE_URL="https://clinic.example"
+    )
+    def test_the_reset_link_points_at_the_site_whatever_host_the_request_names(self):
+        self.client.post(
+            reverse("password_reset"),
+            {"email": "client@example.com"},
+            HTTP_HOST="evil.example",
+        )
+        body = mail.outbox[0].body
+        self.assertIn("https://clinic.example/accounts/reset/", body)
+        self.assertNotIn("evil.example", body)
 
     def test_an_unknown_address_sends_nothing_and_reveals_nothing(self):
         response = self.client.post(reverse("password_reset"), {"email": "nobody@example.com"})

@@ -1,5 +1,6 @@
 """Therapist review: the queue, decisions, clearance and the e-mail to the client."""
 
+import io
 import shutil
 import tempfile
 from datetime import date, datetime, timedelta
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from intake.eligibility import can_book
 from intake.models import Clearance, HealthDataAccess, Intake
@@ -21,7 +23,15 @@ from tests.intake.factories import make_intake, record_clearance
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=LONDON)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 MEDIA = tempfile.mkdtemp(prefix="intake-media-")
 
 
