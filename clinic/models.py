@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic.validators import validate_phone
+from clinic.validators import validate_phone, validate_sensible_date
 
 
 class Role(models.TextChoices):
@@ -188,8 +188,11 @@ class Closure(models.Model):
     """Days a location is shut: public holidays, refurbishment, training days."""
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
-    start_date = models.DateField()
-    end_date = models.DateField(help_text="The last day closed (same as the start for one day).")
+    start_date = models.DateField(validators=[validate_sensible_date])
+    end_date = models.DateField(
+        help_text="The last day closed (same as the start for one day).",
+        validators=[validate_sensible_date],
+    )
     reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -343,8 +346,8 @@ class WorkingHours(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     start_time = models.TimeField()
     end_time = models.TimeField()
-    valid_from = models.DateField(null=True, blank=True)
-    valid_until = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
+    valid_until = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
 
     objects = WorkingHoursQuerySet.as_manager()
 
@@ -440,7 +443,7 @@ class ClientProfile(models.Model):
     last_name = models.CharField(max_length=80)
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
     emergency_contact_name = models.CharField(max_length=120, blank=True)
     emergency_contact_phone = models.CharField(
         max_length=32, blank=True, validators=[validate_phone]

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.validators import validate_sensible_date
 from intake import screening
 from intake.catalog import CATEGORIES
 
@@ -513,7 +514,8 @@ def _clearance_path(instance, filename):
 
 class ClearanceQuerySet(models.QuerySet):
     def valid_on(self, day: date):
-        return self.filter(received_on__gt=day.replace(year=day.year - VALID_FOR_YEARS))
+        # add_years: 29 February a year back is 28 February, not an error.
+        return self.filter(received_on__gt=add_years(day, -VALID_FOR_YEARS))
 
 
 class Clearance(models.Model):
@@ -526,7 +528,7 @@ class Clearance(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="clearances")
     codes = models.JSONField(default=list)
-    received_on = models.DateField()
+    received_on = models.DateField(validators=[validate_sensible_date])
     note = models.TextField(blank=True)
     document = models.FileField(upload_to=_clearance_path, blank=True)
     document_type = models.CharField(max_length=40, blank=True)

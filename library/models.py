@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.validators import validate_sensible_date
 from library.rendering import count_words, render_markdown
 
 WORDS_PER_MINUTE = 200
@@ -184,6 +185,7 @@ class Article(models.Model):
         blank=True,
         help_text="A published article appears from this moment; set a future date to "
         "schedule it. Left empty, publishing fills in now.",
+        validators=[validate_sensible_date],
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -192,9 +194,11 @@ class Article(models.Model):
         blank=True,
         related_name="library_articles",
     )
-    last_reviewed = models.DateField(default=_today)
+    last_reviewed = models.DateField(default=_today, validators=[validate_sensible_date])
     next_review_due = models.DateField(
-        default=_a_year_from_today, help_text="Usually a year after the last review."
+        default=_a_year_from_today,
+        help_text="Usually a year after the last review.",
+        validators=[validate_sensible_date],
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
