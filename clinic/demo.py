@@ -3,6 +3,7 @@
 from datetime import time
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -137,6 +138,9 @@ ACCOUNTS = [
     ("admin@example.com", "Alex", "Morgan", Role.CLINIC_ADMIN, True),
 ]
 
+# The owner (a superuser): made only in debug.
+OWNER = ("owner@example.com", "Olivia", "Owner")
+
 
 def _account(email, first, last, role, is_staff, created):
     user = User.objects.filter(email=email).first()
@@ -200,6 +204,13 @@ def seed_clinic():
                     "phone": "07700 900123",
                 },
             )
+    if settings.DEBUG and not User.objects.filter(email=OWNER[0]).exists():
+        # An owner to try account management with; never on a server running without
+        # debug, where a published password would hand over every permission.
+        User.objects.create_superuser(
+            OWNER[0], DEMO_PASSWORD, first_name=OWNER[1], last_name=OWNER[2]
+        )
+        created.append(f"Owner: {OWNER[0]}")
     # A client who phoned in: no e-mail, no online account.
     ClientProfile.objects.get_or_create(
         first_name="Pat", last_name="Walker", phone="07700 900456", defaults={"email": ""}

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from bookings import demo as bookings_demo
-from clinic.demo import ACCOUNTS, DEMO_PASSWORD, THERAPISTS, seed_clinic
+from clinic.demo import ACCOUNTS, DEMO_PASSWORD, OWNER, THERAPISTS, seed_clinic
 from intake import demo as intake_demo
 from library import demo as library_demo
 
@@ -33,3 +34,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {'Therapist':<13} {THERAPISTS[0][0]} (and {len(THERAPISTS) - 1} more)"
         )
+        if settings.DEBUG:
+            self.stdout.write(f"  {'Owner':<13} {OWNER[0]}")
