@@ -179,6 +179,12 @@ def client_invite(request, public_id):
         messages.info(request, f"{client.full_name} already has an online account.")
     elif not client.email:
         messages.error(request, "Add the client's e-mail address first; the link goes there.")
+    elif User.objects.filter(email__iexact=client.email).exists():
+        messages.error(
+            request,
+            "An online account already uses this address, so an invitation could not work. "
+            "Check the address with the client; an owner can join this record to that account.",
+        )
     else:
         accounts.send_invitation(client)
         messages.success(

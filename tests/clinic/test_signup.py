@@ -241,6 +241,15 @@ class WalkInProfileTests(ClinicTestCase):
         self.assertContains(response, "already has an online account")
         self.assertEqual(len(mail.outbox), 0)
 
+    def test_no_invitation_is_sent_when_an_account_already_uses_the_address(self):
+        ClientProfile.objects.filter(pk=self.walk_in.pk).update(email="CLIENT@example.com")
+        self.login(self.front_desk_user)
+        url = reverse("client_invite", args=[self.walk_in.public_id])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, follow=True)
+        self.assertContains(response, "already uses this address")
+        self.assertEqual(len(mail.outbox), 0)
+
     def test_finishing_twice_makes_one_account_and_a_normal_page(self):
         link = accounts.read_signup_token(accounts.signup_token(email="wanda@example.com"))
         accounts.finish_signup(link, password=NEW_PASSWORD)
