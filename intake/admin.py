@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from clinic.access import has_health_permission
 from clinic.adminhelpers import HistoryAdmin
+from intake.adminhelpers import HealthOnlyAdminMixin
 from intake.audit import log_access, log_reads
 from intake.models import Condition, HealthDataAccess, Intake, IntakeFlag, Review
 
@@ -67,7 +68,7 @@ class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class IntakeAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only, and only for staff granted ``intake.view_health_data``; every view logged."""
 
     list_display = [
@@ -85,11 +86,8 @@ class IntakeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [IntakeFlagInline, ReviewInline]
     exclude = ["started_by"]
 
-    def has_view_permission(self, request, obj=None):
-        return has_health_permission(request.user)
-
-    def has_module_permission(self, request):
-        return has_health_permission(request.user) or super().has_module_permission(request)
+    def intake_of(self, obj):
+        return obj
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -101,36 +99,11 @@ class IntakeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 [(intake.client_id, intake.pk) for intake in changelist.result_list],
                 detail="admin list",
             )
-        response["Cache-Control"] = "no-store, private"
-        return response
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        intake = self.get_object(request, object_id)
-        if intake is not None and response.status_code == 200:
-            log_access(
-                request.user, client=intake.client, intake=intake, action="view", detail="admin"
-            )
-        response["Cache-Control"] = "no-store, private"
-        return response
-
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        intake = self.get_object(request, object_id)
-        if intake is not None and response.status_code == 200:
-            log_access(
-                request.user,
-                client=intake.client,
-                intake=intake,
-                action="view",
-                detail="admin history",
-            )
-        response["Cache-Control"] = "no-store, private"
         return response
 
 
 @admin.register(HealthDataAccess)
-class HealthDataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class HealthDataAccessAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The access log: who read or changed whose health data. Itself health data.
 
     Readable with the health-data permission only (owners have it); each reading is
@@ -145,28 +118,14 @@ class HealthDataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "at"
     fields = ["at", "user_name", "user_email", "action", "client", "intake", "detail"]
     readonly_fields = fields
+    object_detail = "access log entry"
 
     @admin.display(description="who", ordering="user_email")
     def who(self, obj):
         return f"{obj.user_name} <{obj.user_email}>" if obj.user_email else "client link"
 
-    def has_view_permission(self, request, obj=None):
-        return has_health_permission(request.user)
-
-    def has_module_permission(self, request):
-        return has_health_permission(request.user) or super().has_module_permission(request)
-
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         if response.status_code == 200 and has_health_permission(request.user):
             log_access(request.user, client=None, action="view", detail="access log list")
-        response["Cache-Control"] = "no-store, private"
-        return response
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        row = self.get_object(request, object_id)
-        if row is not None and response.status_code == 200:
-            log_access(request.user, client=row.client, action="view", detail="access log entry")
-        response["Cache-Control"] = "no-store, private"
         return response
