@@ -578,7 +578,9 @@ def plan_new(request):
 
 def _suggested_service(client):
     intake = Intake.objects.current_for(client)
-    code = getattr(intake, "suggested_technique", "") if intake else ""
+    # The flags come first: the suggestion, not the stored code, which an intake
+    # completed before that rule may hold as deep tissue.
+    code = intake.technique_suggestion().technique if intake else ""
     if not code:
         return None
     return Service.objects.active().filter(is_reassessment=False, technique__code=code).first()

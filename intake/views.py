@@ -422,6 +422,7 @@ def outcome(request, public_id):
     urgent = any(f.urgent for f in flags)
     latest_review = intake.reviews.first() if intake.decision else None
     conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}
+    suggestion = intake.technique_suggestion()
     return render(
         request,
         "intake/outcome.html",
@@ -443,7 +444,8 @@ def outcome(request, public_id):
             ],
             "clearance_codes": intake.clearance_codes(),
             "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
-            "technique": Technique.objects.filter(code=intake.suggested_technique).first(),
+            "suggestion": suggestion,
+            "technique": Technique.objects.filter(code=suggestion.technique).first(),
             "Outcome": Outcome,
         },
     )
@@ -528,6 +530,7 @@ def review(request, public_id):
             return redirect("intake:review_queue")
     else:
         log_access(request.user, client=client, intake=intake, action="view", detail="review")
+    suggestion = intake.technique_suggestion()
     return render(
         request,
         "intake/review.html",
@@ -545,7 +548,8 @@ def review(request, public_id):
             "can_review": reviewer,
             "today": today,
             "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
-            "technique": Technique.objects.filter(code=intake.suggested_technique).first(),
+            "suggestion": suggestion,
+            "technique": Technique.objects.filter(code=suggestion.technique).first(),
         },
     )
 
