@@ -40,7 +40,7 @@ from clinic.forms import ClientSearchForm
 from clinic.models import ClientProfile, Location, Role, Service, Therapist
 from intake.eligibility import DESK_URGENT
 from intake.models import Intake
-from library.reading import reading_list
+from intake.reading import reading_for_client
 
 STAFF = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 PROPOSAL_KEY = "bookings_plan_proposal"
@@ -295,7 +295,7 @@ def appointment_detail(request, pk):
     now = timezone.now()
     reading = []
     if request.GET.get("booked"):
-        reading = reading_list(["aftercare"], limit=1)
+        reading = reading_for_client(appointment.client, ["aftercare"], limit=1)
     user = request.user
     may_release_hold, hold_refusal = False, ""
     if _may_release_hold(user, appointment):

@@ -34,9 +34,9 @@ from intake.models import (
     Review,
     covered_codes,
 )
+from intake.reading import reading_for_intake
 from intake.screening import OUTCOME_BY_CATEGORY
 from intake.tasks import enqueue_decision_email, enqueue_urgent_email
-from library.reading import reading_list
 
 
 def _get_own_profile(request) -> ClientProfile:
@@ -392,14 +392,14 @@ def prefill(request, public_id):
     return back
 
 
-def _reading_list(intake):
+def _reading_list(intake, suggestion):
     tags = [*intake.flag_codes(), intake.outcome]
-    if intake.suggested_technique:
-        tags.append(intake.suggested_technique)
+    if suggestion.technique:
+        tags.append(suggestion.technique)
     kind = intake.pain_type(intake.completed_on) if intake.pain_now else None
     if kind:
         tags.append(kind)
-    return reading_list(tags, limit=5)
+    return reading_for_intake(intake, tags, limit=5)
 
 
 @login_required
@@ -437,7 +437,7 @@ def outcome(request, public_id):
             "location": location,
             "eligibility": can_book(intake.client, on=today) if intake.is_current else None,
             "review": latest_review,
-            "reading": _reading_list(intake) if intake.is_current else [],
+            "reading": _reading_list(intake, suggestion) if intake.is_current else [],
             "answers": [
                 (conditions[code].question if code in conditions else code, value)
                 for code, value in intake.answers.items()
