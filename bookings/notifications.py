@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from bookings import calendars
 from intake.models import Intake
-from library.reading import reading_list
+from intake.reading import reading_for_client
 
 ICS_NAME = "appointment.ics"
 
@@ -144,9 +144,9 @@ def _send(name, *, to, context, ics=None, method="REQUEST"):
     return message
 
 
-def aftercare_article():
-    """The library's aftercare article, if one is published."""
-    articles = reading_list(["aftercare"], limit=1)
+def aftercare_article(client):
+    """The library's aftercare article, if one is published and the client's flags allow."""
+    articles = reading_for_client(client, ["aftercare"], limit=1)
     return articles[0] if articles else None
 
 
@@ -169,7 +169,7 @@ def deliver_appointment_message(appointment, kind, *, old_start=None):
         return None
     context = _appointment_context(appointment)
     if kind == "booked":
-        article = aftercare_article()
+        article = aftercare_article(client)
         context.update(aftercare=article, aftercare_url=_article_url(article))
         return _send(
             "appointment_booked",
@@ -202,7 +202,7 @@ def deliver_plan_message(plan, appointments):
     client = plan.client
     if not wants_email(client) or not appointments:
         return None
-    article = aftercare_article()
+    article = aftercare_article(client)
     context = {
         "client": client,
         "plan": plan,

@@ -40,7 +40,7 @@ from clinic.forms import ClientSearchForm
 from clinic.models import ClientProfile, Location, Role, Service, Therapist
 from intake.eligibility import DESK_URGENT
 from intake.models import Intake
-from library.reading import reading_list
+from intake.reading import reading_for_client
 
 STAFF = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 PROPOSAL_KEY = "bookings_plan_proposal"
@@ -295,7 +295,7 @@ def appointment_detail(request, pk):
     now = timezone.now()
     reading = []
     if request.GET.get("booked"):
-        reading = reading_list(["aftercare"], limit=1)
+        reading = reading_for_client(appointment.client, ["aftercare"], limit=1)
     user = request.user
     may_release_hold, hold_refusal = False, ""
     if _may_release_hold(user, appointment):
@@ -578,7 +578,9 @@ def plan_new(request):
 
 def _suggested_service(client):
     intake = Intake.objects.current_for(client)
-    code = getattr(intake, "suggested_technique", "") if intake else ""
+    # The flags come first: the suggestion, not the stored code, which an intake
+    # completed before that rule may hold as deep tissue.
+    code = intake.technique_suggestion().technique if intake else ""
     if not code:
         return None
     return Service.objects.active().filter(is_reassessment=False, technique__code=code).first()

@@ -16,7 +16,7 @@ from clinic.access import no_store, role_required
 from clinic.models import ClientProfile, Role, Therapist
 from intake.audit import log_access
 from intake.models import Intake
-from library.reading import reading_list
+from intake.reading import reading_for_intake
 
 UPCOMING_DAYS = 7
 SPARK_WIDTH, SPARK_HEIGHT = 200, 40
@@ -116,7 +116,7 @@ def client_dashboard(request):
     if plan:
         tags.append(plan.kind)
     if intake:
-        tags += [intake.pain_type(today), intake.suggested_technique]
+        tags += [intake.pain_type(today), intake.technique_suggestion().technique]
     return render(
         request,
         "clinic/client_dashboard.html",
@@ -129,6 +129,6 @@ def client_dashboard(request):
             "spark_width": SPARK_WIDTH,
             "spark_height": SPARK_HEIGHT,
             "intake": intake,
-            "reading": reading_list(tags, limit=3),
+            "reading": reading_for_intake(intake, tags, limit=3),
         },
     )

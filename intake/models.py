@@ -335,6 +335,18 @@ class Intake(models.Model):
         """The condition codes answered yes, in catalog order of the answers."""
         return [code for code, value in self.answers.items() if value is True]
 
+    def technique_suggestion(self) -> screening.TechniqueSuggestion:
+        """The suggested technique and why it is gentle, for pages and the plan form.
+
+        The reasons are worked out again from the stored answers, so an intake completed
+        before the flags came first (and stored as deep tissue) still says Swedish.
+        """
+        reasons = screening.gentle_reasons(
+            flags=self.flag_codes(), pressure=self.pressure_preference
+        )
+        technique = screening.SWEDISH if reasons else self.suggested_technique
+        return screening.TechniqueSuggestion(technique, reasons)
+
     def pain_weeks(self, on: date) -> float | None:
         """Weeks since the pain began, as of ``on``; ``None`` when there is no pain now."""
         if not self.pain_now or self.pain_onset is None:
@@ -419,12 +431,13 @@ class Intake(models.Model):
         result = screening.screen(conditions=self.flag_codes(), catalog=catalog)
         codes = {code for code, _ in result.flags}
         chronic = self.pain_type(on) == screening.CHRONIC if self.pain_now else False
-        technique = screening.suggest_technique(
+        suggestion = screening.suggest_technique(
             chronic=chronic,
             radiating=PainCharacter.RADIATING in self.pain_character
             or "radiating_leg_pain" in codes,
-            low_pain_tolerance="low_pain_tolerance" in codes,
             stressed=(self.stress or 0) >= 7,
+            flags=codes,
+            pressure=self.pressure_preference,
         )
         now = timezone.now()
         rows = {c.code: c for c in Condition.objects.filter(code__in=codes)}
@@ -446,7 +459,7 @@ class Intake(models.Model):
             self.completed_at = now
             self.is_current = True
             self.outcome = result.outcome
-            self.suggested_technique = technique
+            self.suggested_technique = suggestion.technique
             self.save(update_fields=["is_current", "outcome", "suggested_technique"])
             IntakeFlag.objects.bulk_create(
                 IntakeFlag(

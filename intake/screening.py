@@ -140,29 +140,102 @@ TECHNIQUES: tuple[str, ...] = (
 )
 
 
+# Never deep tissue or firm sustained pressure for a client who answered yes to one of
+# these (DESIGN.md, "The flags come first"). The first ten are DESIGN.md's list; the
+# last two follow CLINICAL.md's guidance for the whole body, not one area:
+# pain_medication_today ("dulled feedback ... lighter pressure") and cancer ("adapt
+# pressure"; fragile tissue). Codes whose guidance concerns one area (varicose veins,
+# numbness, a wound) leave the rest of the body open to firmer work.
+GENTLE_ONLY_CODES: frozenset[str] = frozenset(
+    {
+        "anticoagulant_medication",
+        "clotting_disorder",
+        "dvt_history",
+        "osteoporosis",
+        "severe_osteoporosis",
+        "long_term_steroids",
+        "disc_herniation_nerve_compression",
+        "pregnancy",
+        "high_risk_pregnancy",
+        "low_pain_tolerance",
+        "pain_medication_today",
+        "cancer",
+    }
+)
+# The intake's pressure preference that rules firm pressure out, and the reason code
+# shown for it beside the condition codes.
+LIGHT_PRESSURE = "light"
+PREFERS_LIGHT_PRESSURE = "prefers_light_pressure"
+
+
+@dataclass(frozen=True, slots=True)
+class TechniqueSuggestion:
+    """A suggested technique and, when it had to be gentle, why.
+
+    ``reasons`` lists the flag codes (sorted) that rule firm pressure out, then
+    ``"prefers_light_pressure"`` if the client asked for light pressure; it is empty when
+    nothing ruled firm pressure out.
+    """
+
+    technique: str
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def gentle(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def flag_reasons(self) -> tuple[str, ...]:
+        return tuple(reason for reason in self.reasons if reason != PREFERS_LIGHT_PRESSURE)
+
+    @property
+    def prefers_light_pressure(self) -> bool:
+        return PREFERS_LIGHT_PRESSURE in self.reasons
+
+
+def gentle_reasons(*, flags: Iterable[str], pressure: str) -> tuple[str, ...]:
+    """Why firm pressure is ruled out for these flags and pressure preference, if at all.
+
+    ``flags`` are the condition codes answered yes; ``pressure`` is the intake's pressure
+    preference (``"light"``, ``"medium"``, ``"firm"``, ``"unsure"`` or ``""``).
+    """
+    if isinstance(flags, str):
+        raise TypeError("flags must be an iterable of codes, not a single string")
+    reasons = sorted(set(flags) & GENTLE_ONLY_CODES)
+    if pressure == LIGHT_PRESSURE:
+        reasons.append(PREFERS_LIGHT_PRESSURE)
+    return tuple(reasons)
+
+
 def suggest_technique(
-    *, chronic: bool, radiating: bool, low_pain_tolerance: bool, stressed: bool
-) -> str:
+    *, chronic: bool, radiating: bool, stressed: bool, flags: Iterable[str], pressure: str
+) -> TechniqueSuggestion:
     """Suggest a technique from the intake answers; the therapist can change it.
 
     DESIGN.md: Swedish for stress or low pain tolerance, deep tissue for chronic pain,
-    trigger point / myofascial for radiating pain. When several apply, the first match
-    wins:
+    trigger point / myofascial for radiating pain; the flags come first. When several
+    apply, the first match wins:
 
-    1. low pain tolerance -> ``"swedish"``: pressure must stay light, and both deep
-       tissue and trigger point work rely on firm pressure;
+    1. a flag in ``GENTLE_ONLY_CODES`` or a light-pressure preference -> ``"swedish"``
+       with the reasons. Deep tissue is firm pressure, and trigger point and myofascial
+       work hold sustained pressure on one spot, so none of them fits "light pressure",
+       "gentle" or "no deep tissue" (CLINICAL.md);
     2. radiating pain -> ``"trigger_point"``: it targets the referral pattern, and deep
        pressure along an irritated nerve is what the guidance says to avoid;
     3. chronic pain -> ``"deep_tissue"``;
     4. stress -> ``"swedish"``;
     5. otherwise ``"swedish"``, the gentlest general choice.
+
+    ``flags`` are the condition codes answered yes (any iterable, not a bare string);
+    ``pressure`` is the client's pressure preference. Pure: no database access.
     """
-    if low_pain_tolerance:
-        return SWEDISH
+    reasons = gentle_reasons(flags=flags, pressure=pressure)
+    if reasons:
+        return TechniqueSuggestion(SWEDISH, reasons)
     if radiating:
-        return TRIGGER_POINT
+        return TechniqueSuggestion(TRIGGER_POINT)
     if chronic:
-        return DEEP_TISSUE
+        return TechniqueSuggestion(DEEP_TISSUE)
     if stressed:
-        return SWEDISH
-    return SWEDISH
+        return TechniqueSuggestion(SWEDISH)
+    return TechniqueSuggestion(SWEDISH)

@@ -34,9 +34,9 @@ from intake.models import (
     Review,
     covered_codes,
 )
+from intake.reading import reading_for_intake
 from intake.screening import OUTCOME_BY_CATEGORY
 from intake.tasks import enqueue_decision_email, enqueue_urgent_email
-from library.reading import reading_list
 
 
 def _get_own_profile(request) -> ClientProfile:
@@ -392,14 +392,14 @@ def prefill(request, public_id):
     return back
 
 
-def _reading_list(intake):
+def _reading_list(intake, suggestion):
     tags = [*intake.flag_codes(), intake.outcome]
-    if intake.suggested_technique:
-        tags.append(intake.suggested_technique)
+    if suggestion.technique:
+        tags.append(suggestion.technique)
     kind = intake.pain_type(intake.completed_on) if intake.pain_now else None
     if kind:
         tags.append(kind)
-    return reading_list(tags, limit=5)
+    return reading_for_intake(intake, tags, limit=5)
 
 
 @login_required
@@ -422,6 +422,7 @@ def outcome(request, public_id):
     urgent = any(f.urgent for f in flags)
     latest_review = intake.reviews.first() if intake.decision else None
     conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}
+    suggestion = intake.technique_suggestion()
     return render(
         request,
         "intake/outcome.html",
@@ -436,14 +437,15 @@ def outcome(request, public_id):
             "location": location,
             "eligibility": can_book(intake.client, on=today) if intake.is_current else None,
             "review": latest_review,
-            "reading": _reading_list(intake) if intake.is_current else [],
+            "reading": _reading_list(intake, suggestion) if intake.is_current else [],
             "answers": [
                 (conditions[code].question if code in conditions else code, value)
                 for code, value in intake.answers.items()
             ],
             "clearance_codes": intake.clearance_codes(),
             "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
-            "technique": Technique.objects.filter(code=intake.suggested_technique).first(),
+            "suggestion": suggestion,
+            "technique": Technique.objects.filter(code=suggestion.technique).first(),
             "Outcome": Outcome,
         },
     )
@@ -528,6 +530,7 @@ def review(request, public_id):
             return redirect("intake:review_queue")
     else:
         log_access(request.user, client=client, intake=intake, action="view", detail="review")
+    suggestion = intake.technique_suggestion()
     return render(
         request,
         "intake/review.html",
@@ -545,7 +548,8 @@ def review(request, public_id):
             "can_review": reviewer,
             "today": today,
             "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
-            "technique": Technique.objects.filter(code=intake.suggested_technique).first(),
+            "suggestion": suggestion,
+            "technique": Technique.objects.filter(code=suggestion.technique).first(),
         },
     )
 

@@ -77,13 +77,13 @@ class ArticleAdmin(HistoryAdmin):
     list_select_related = ["topic"]
     search_fields = ["title", "summary", "body", "tags__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["tags"]
+    autocomplete_fields = ["tags", "not_for"]
     date_hierarchy = "publish_at"
     readonly_fields = ["preview", "created", "updated"]
     actions = ["publish", "unpublish", "mark_reviewed_today"]
     history_list_display = ["status"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "topic", "summary", "body", "tags"]}),
+        (None, {"fields": ["title", "slug", "topic", "summary", "body", "tags", "not_for"]}),
         ("Publishing", {"fields": ["status", "publish_at", "author"]}),
         ("Review", {"fields": ["last_reviewed", "next_review_due"]}),
         (

@@ -1,7 +1,8 @@
 """Starter articles for the demo: every ``library/content/<slug>.md`` file.
 
 Each file opens with a front-matter block of ``key: value`` lines between two ``---``
-lines (title, slug, topic, summary, tags, reviewed) and the Markdown body follows.
+lines (title, slug, topic, summary, tags, reviewed, and optionally not_for: the condition
+codes and outcomes the article must not be suggested for) and the Markdown body follows.
 Idempotent: an article whose slug already exists is left exactly as it is.
 """
 
@@ -48,7 +49,8 @@ def parse_article(text, *, source="article"):
         meta["reviewed"] = date.fromisoformat(meta["reviewed"])
     except ValueError:
         raise ContentError(f"{source}: reviewed must be a date such as 2026-11-01.") from None
-    meta["tags"] = sorted({normalise_tag(t) for t in meta["tags"].split(",") if t.strip()})
+    for key in ("tags", "not_for"):
+        meta[key] = sorted({normalise_tag(t) for t in meta.get(key, "").split(",") if t.strip()})
     body = "\n".join(lines[end + 1 :]).strip() + "\n"
     return meta, body
 
@@ -88,7 +90,7 @@ def seed(*, location=None, folder=None):
             last_reviewed=meta["reviewed"],
             next_review_due=one_year_after(meta["reviewed"]),
         )
-        tags = [Tag.objects.get_or_create(name=name)[0] for name in meta["tags"]]
-        article.tags.set(tags)
+        article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in meta["tags"]])
+        article.not_for.set([Tag.objects.get_or_create(name=name)[0] for name in meta["not_for"]])
         created.append(f"library article: {article.title}")
     return created

@@ -36,6 +36,7 @@ class ArticleAdminForm(forms.ModelForm):
             "summary",
             "body",
             "tags",
+            "not_for",
             "status",
             "publish_at",
             "author",

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.models import Location
 from clinic.validators import validate_sensible_date
-from library.rendering import count_words, render_markdown
+from library.rendering import count_words, has_placeholders, render_markdown
 
 WORDS_PER_MINUTE = 200
 # Article pages live at /library/<slug>/, beside the library's own pages.
@@ -35,6 +36,21 @@ def one_year_after(day):
         return day.replace(year=day.year + 1)
     except ValueError:
         return day.replace(year=day.year + 1, day=28)
+
+
+def clinic_numbers():
+    """The main location's emergency and urgent-advice numbers, for article placeholders.
+
+    The same numbers the health-form outcome page shows, so an article never tells a
+    client to call another country's emergency services.
+    """
+    location = Location.objects.main()
+    if location is None:
+        return {}
+    return {
+        "emergency_number": location.emergency_number,
+        "urgent_advice_number": location.urgent_advice_number,
+    }
 
 
 def _today():
@@ -168,7 +184,9 @@ class Article(models.Model):
     )
     body = models.TextField(
         help_text="Written in Markdown: ## for a heading, - for a list, **bold**, "
-        "[words](https://…) for a link. Raw HTML is cleaned out when shown."
+        "[words](https://…) for a link. Raw HTML is cleaned out when shown. Write "
+        "[[emergency_number]] and [[urgent_advice_number]] for the clinic's own "
+        "emergency and urgent-advice numbers (set on the location), never a number."
     )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
     tags = models.ManyToManyField(
@@ -177,6 +195,16 @@ class Article(models.Model):
         related_name="articles",
         help_text="Matching words for reading lists: condition codes, acute or chronic, "
         "technique codes, plan kinds (acute, maintenance), aftercare.",
+    )
+    not_for = models.ManyToManyField(
+        Tag,
+        blank=True,
+        related_name="articles_not_for",
+        verbose_name="not for",
+        help_text="Condition codes and health-form results this article must not be "
+        "suggested for: it is left out of reading lists and aftercare for a client who "
+        "answered yes to any of these codes (e.g. osteoporosis, anticoagulant_medication) "
+        "or whose result is one of these (defer: anything that invites booking now).",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
@@ -204,7 +232,7 @@ class Article(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[tags])
+    history = HistoricalRecords(m2m_fields=[tags, not_for])
 
     class Meta:
         ordering = ["title"]
@@ -254,7 +282,9 @@ class Article(models.Model):
 
     @cached_property
     def rendered_body(self):
-        return render_markdown(self.body)
+        # Only an article that names a number needs the location.
+        numbers = clinic_numbers() if has_placeholders(self.body) else None
+        return render_markdown(self.body, numbers=numbers)
 
     @property
     def reading_minutes(self):

@@ -1,4 +1,4 @@
-"""Screening, pain type and suggested technique: the pure intake rules."""
+"""Screening and pain type: the pure intake rules (the technique: test_suggested_technique)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ import pytest
 from intake.catalog import CATEGORIES, SEED_CATALOG, SEED_CATEGORY_BY_CODE
 from intake.screening import (
     OUTCOMES,
-    TECHNIQUES,
     ScreeningResult,
     pain_type,
     screen,
-    suggest_technique,
 )
 
 # Written out from DESIGN.md ("Seed catalog") so a change to the catalog fails here.
@@ -341,56 +339,3 @@ class TestPainType:
     def test_datetime_is_refused(self):
         with pytest.raises(TypeError):
             pain_type(datetime(2025, 1, 6, 9, 0), date(2025, 5, 1))
-
-
-class TestSuggestTechnique:
-    @staticmethod
-    def suggest(**answers: bool) -> str:
-        defaults = {
-            "chronic": False,
-            "radiating": False,
-            "low_pain_tolerance": False,
-            "stressed": False,
-        }
-        return suggest_technique(**{**defaults, **answers})
-
-    def test_nothing_special_suggests_swedish(self):
-        assert self.suggest() == "swedish"
-
-    def test_stress_suggests_swedish(self):
-        assert self.suggest(stressed=True) == "swedish"
-
-    def test_chronic_pain_suggests_deep_tissue(self):
-        assert self.suggest(chronic=True) == "deep_tissue"
-
-    def test_radiating_pain_suggests_trigger_point(self):
-        assert self.suggest(radiating=True) == "trigger_point"
-
-    def test_low_pain_tolerance_suggests_swedish(self):
-        assert self.suggest(low_pain_tolerance=True) == "swedish"
-
-    def test_low_pain_tolerance_wins_over_everything(self):
-        result = self.suggest(low_pain_tolerance=True, chronic=True, radiating=True, stressed=True)
-
-        assert result == "swedish"
-
-    def test_radiating_pain_wins_over_chronic_pain_and_stress(self):
-        assert self.suggest(radiating=True, chronic=True, stressed=True) == "trigger_point"
-
-    def test_chronic_pain_wins_over_stress(self):
-        assert self.suggest(chronic=True, stressed=True) == "deep_tissue"
-
-    def test_every_suggestion_is_a_known_technique(self):
-        assert set(TECHNIQUES) == {
-            "swedish",
-            "deep_tissue",
-            "trigger_point",
-            "myofascial",
-            "sports",
-            "neuromuscular",
-        }
-        assert self.suggest(chronic=True) in TECHNIQUES
-
-    def test_arguments_are_keyword_only(self):
-        with pytest.raises(TypeError):
-            suggest_technique(True, False, False, False)  # type: ignore[misc]
