@@ -28,6 +28,7 @@ from bookings.availability import (
 )
 from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan, Visit
 from bookings.planning import MIN_GAP_HOURS, PlanRecommendation, recommend_plan, session_targets
+from clinic import clock
 from clinic.models import Service, Therapist
 from intake.audit import log_access
 from intake.eligibility import can_book
@@ -159,7 +160,7 @@ def book_appointment(*, client, therapist, service, start, by, now=None):
     location's minimum notice; clients may not.
     """
     with transaction.atomic():
-        day = timezone.localdate(start, _zone_for(therapist, start))
+        day = _visit_day(therapist, start)
         verdict = _check_allowed(client, day)
         appointment = _create(
             client=client,
@@ -174,10 +175,10 @@ def book_appointment(*, client, therapist, service, start, by, now=None):
     return appointment
 
 
-def _zone_for(therapist, start):
-    # The slot's local date decides eligibility; the clinic's zone is where it is read.
-    location = therapist.locations.filter(active=True).first()
-    return location.zone if location else timezone.get_default_timezone()
+def _visit_day(therapist, start):
+    # The visit's local date decides eligibility: read where the therapist works (the
+    # main location's zone when they have no location).
+    return clock.local_date(start, therapist.locations.filter(active=True).first())
 
 
 # --- Treatment plans -------------------------------------------------------------------
@@ -720,7 +721,7 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
                 "Please call us, or cancel instead.",
                 code="too_late",
             )
-        new_day = timezone.localdate(start, appointment.location.zone)
+        new_day = clock.local_date(start, appointment.location)
         verdict = _check_allowed(appointment.client, new_day)
         minutes = appointment.duration_minutes
         taken = SlotTaken(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bookings.models import PlanKind, TreatmentPlan, Visit
+from clinic import clock
 from clinic.forms import DateField
 from clinic.models import Service, Therapist, Weekday
 from clinic.validators import validate_sensible_date
@@ -75,7 +76,7 @@ class SlotSearchForm(OfferedByTherapistMixin, forms.Form):
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.fields["service"].queryset = _bookable_services()
         self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
         self.helper = _helper("Show free times", method="get")
@@ -189,7 +190,7 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.fields["service"].queryset = _bookable_services()
         self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
         self.helper = _helper("Propose my sessions")

@@ -35,9 +35,10 @@ from bookings.forms import (
     VisitForm,
 )
 from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan
+from clinic import clock
 from clinic.access import no_store, role_required
 from clinic.forms import ClientSearchForm
-from clinic.models import ClientProfile, Location, Role, Service, Therapist
+from clinic.models import ClientProfile, Role, Service, Therapist
 from intake.eligibility import DESK_URGENT
 from intake.models import Intake
 from library.reading import reading_list
@@ -50,8 +51,7 @@ BOOKED_KEY = "bookings_plan_booked"
 
 
 def _today():
-    location = Location.objects.main()
-    return location.today() if location else timezone.localdate()
+    return clock.today()
 
 
 def _is_desk(user):
@@ -184,8 +184,7 @@ def book(request):
                 for start, who in times
             ]
             if not times:
-                location = Location.objects.main()
-                zone = location.zone if location else timezone.get_current_timezone()
+                zone = clock.zone()
                 soonest = next_free_slot(
                     service, after=local_day_bounds(day, zone)[1], therapists=therapists
                 )
@@ -823,8 +822,8 @@ def plan_maintenance(request, pk):
 def therapist_week(request):
     """This week (Monday to Sunday) as a seven-column table."""
     therapist = get_object_or_404(Therapist, user=request.user)
-    location = therapist.locations.filter(active=True).first() or Location.objects.main()
-    zone = location.zone if location else timezone.get_current_timezone()
+    # The therapist's own location's week (the main location's when they have none).
+    zone = clock.zone(therapist.locations.filter(active=True).first())
     form = DayForm(request.GET or None)
     day = form.cleaned_data["date"] if form.is_valid() and form.cleaned_data["date"] else None
     day = day or timezone.localdate(timezone=zone)
@@ -860,8 +859,7 @@ def therapist_week(request):
 @require_safe
 def front_desk_day(request):
     """Every therapist's day: times, clients and "needs review", never a health detail."""
-    location = Location.objects.main()
-    zone = location.zone if location else timezone.get_current_timezone()
+    zone = clock.zone()
     form = DayForm(request.GET or None)
     day = form.cleaned_data["date"] if form.is_valid() and form.cleaned_data["date"] else None
     day = day or timezone.localdate(timezone=zone)
