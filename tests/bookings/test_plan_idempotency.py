@@ -6,6 +6,7 @@ twice, and moving a session of an "anyone" plan to a time only one therapist has
 
 from datetime import date
 
+import pytest
 import time_machine
 from django.urls import reverse
 
@@ -189,3 +190,58 @@ class MoveToAnyoneTests(PlanFlowCase):
         self.assertRedirects(response, plan.get_absolute_url())
         first = plan.appointments.order_by("start").first()
         self.assertEqual((first.therapist, first.start), (self.ben, utc(2026, 3, 10, 10, 0)))
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_confirmations_of_one_plan_book_it_once():
+    import threading
+    from datetime import time
+
+    from django.contrib.auth.models import Group
+    from django.db import connections
+
+    from bookings.booking import book_plan, propose_plan
+    from bookings.planning import recommend_plan
+    from clinic.models import ClientProfile, Role, Technique
+    from tests.base import make_client, make_location
+
+    with time_machine.travel(NOW, tick=False):
+        for role in Role:
+            Group.objects.get_or_create(name=role)
+        Technique.objects.get_or_create(code="swedish", defaults={"name": "Swedish massage"})
+        location = make_location()
+        Room.objects.create(location=location, name="Room 1")
+        service = make_service()
+        ava = make_therapist("ava@example.com", location=location, hours=weekday_hours())
+        client = make_client().client_profile
+        make_intake(client)
+        proposal = propose_plan(
+            client=client,
+            recommendation=recommend_plan(pain_weeks=20, pain_score=6),
+            service=service,
+            therapist=ava,
+            weekdays=[0],
+            preferred_time=time(10, 0),
+            first_day=date(2026, 3, 9),
+        )
+    barrier = threading.Barrier(2)
+    plans = []
+
+    def confirm():
+        try:
+            me = ClientProfile.objects.select_related("user").get(pk=client.pk)
+            barrier.wait()
+            plans.append(book_plan(proposal=proposal, client=me, by=me.user).pk)
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(NOW, tick=True):
+        threads = [threading.Thread(target=confirm) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(plans) == 2 and len(set(plans)) == 1
+    assert TreatmentPlan.objects.count() == 1
+    assert Appointment.objects.count() == 3
