@@ -9,12 +9,15 @@ Messages go out only after the transaction commits.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import secrets
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from bookings import notifications
 from bookings.availability import (
@@ -25,6 +28,7 @@ from bookings.availability import (
 )
 from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan, Visit
 from bookings.planning import MIN_GAP_HOURS, PlanRecommendation, recommend_plan, session_targets
+from clinic import clock
 from clinic.models import Service, Therapist
 from intake.audit import log_access
 from intake.eligibility import can_book
@@ -156,7 +160,7 @@ def book_appointment(*, client, therapist, service, start, by, now=None):
     location's minimum notice; clients may not.
     """
     with transaction.atomic():
-        day = timezone.localdate(start, _zone_for(therapist, start))
+        day = _visit_day(therapist, start)
         verdict = _check_allowed(client, day)
         appointment = _create(
             client=client,
@@ -171,10 +175,10 @@ def book_appointment(*, client, therapist, service, start, by, now=None):
     return appointment
 
 
-def _zone_for(therapist, start):
-    # The slot's local date decides eligibility; the clinic's zone is where it is read.
-    location = therapist.locations.filter(active=True).first()
-    return location.zone if location else timezone.get_default_timezone()
+def _visit_day(therapist, start):
+    # The visit's local date decides eligibility: read where the therapist works (the
+    # main location's zone when they have no location).
+    return clock.local_date(start, therapist.locations.filter(active=True).first())
 
 
 # --- Treatment plans -------------------------------------------------------------------
@@ -213,6 +217,9 @@ class PlanProposal:
     sessions: list[ProposedSession]
     plan_id: int | None = None  # a plan a therapist proposed (a maintenance plan)
     previous_id: int | None = None
+    # Names this proposal in the page's forms, so that a page showing an older proposal
+    # (another tab) cannot confirm, drop or move sessions of the newer one.
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(12))
 
     def to_dict(self):
         return asdict(self)
@@ -400,72 +407,242 @@ def book_plan(*, proposal: PlanProposal, client, by, now=None):
     """Write the plan and all its sessions in one transaction, or nothing.
 
     Raises ``SlotTaken`` (with ``index``, the session that collided) or ``NotAllowed``;
-    either way nothing is written.
+    either way nothing is written. Confirming the same proposal again (a double click,
+    a second tab) returns the plan already booked from it and writes nothing more.
+
+    The cost does not grow with the number of sessions: the health form is asked about
+    the first and the last session's day, the timetables and busy time are read once
+    (``Calendar``) and every session is checked in memory, then all are written with
+    one insert. The database constraints stay the guarantee against a booking that
+    commits in between (exclusion constraints on PostgreSQL; on SQLite the immediate
+    transaction keeps other writers out from the first read to the write).
     """
     if proposal.client_id != client.pk:
         raise BookingError("This proposal is for another client.", code="wrong_client")
-    booked = [s for s in proposal.sessions if s.start]
+    booked = [(index, s) for index, s in enumerate(proposal.sessions) if s.start]
     if not booked:
         raise BookingError("There are no sessions to book.", code="empty")
-    if plan_gap_problems(booked):
+    if plan_gap_problems([s for _, s in booked]):
         raise BookingError(
             "Two sessions are less than 48 hours apart. Move or drop one.", code="gap"
         )
     services = Service.objects.in_bulk([proposal.service_id, proposal.reassessment_service_id])
     therapists = Therapist.objects.select_related("user").in_bulk(
-        {s.therapist_id for s in booked} | ({proposal.therapist_id} - {None})
+        {s.therapist_id for _, s in booked} | ({proposal.therapist_id} - {None})
     )
-    staff = is_staff_booker(by)
-    with transaction.atomic():
-        if proposal.plan_id:
-            plan = TreatmentPlan.objects.select_for_update().get(
-                pk=proposal.plan_id, client=client, status=PlanStatus.PROPOSED
-            )
-        else:
-            plan = TreatmentPlan(client=client, created_by=by, previous_id=proposal.previous_id)
-        plan.kind = proposal.kind
-        plan.sessions_per_week = proposal.sessions_per_week
-        plan.weeks = proposal.weeks
-        plan.interval_weeks = proposal.interval_weeks
-        plan.session_minutes = proposal.session_minutes
-        plan.service_id = proposal.service_id
-        plan.technique_id = proposal.technique_id
-        plan.therapist_id = proposal.therapist_id
-        plan.status = PlanStatus.ACTIVE
-        plan.starts_on = booked[0].start_at.date()
-        plan.save()
-        sequence = 0
-        for index, session in enumerate(proposal.sessions):
-            if not session.start:
-                continue
-            start = session.start_at
-            therapist = therapists[session.therapist_id]
-            verdict = _check_allowed(client, start.date())
-            if session.reassessment:
-                service = services[proposal.reassessment_service_id]
-                minutes = service.duration_minutes
-                number = None
-            else:
-                service = services[proposal.service_id]
-                minutes = proposal.session_minutes
-                sequence += 1
-                number = sequence
-            _create(
-                client=client,
-                therapist=therapist,
-                service=service,
-                start=start,
-                by=by,
-                verdict=verdict,
-                duration=minutes,
-                notice=not staff,
-                plan=plan,
-                sequence=number if number is not None else sequence + 1,
-                reassessment=session.reassessment,
-                index=index,
-            )
-        transaction.on_commit(partial(notifications.plan_booked, plan))
+    notice = not is_staff_booker(by)
+    sessions = _plan_sessions(proposal, booked, services, therapists)
+    try:
+        with transaction.atomic():
+            plan = _plan_to_book(proposal, client=client, by=by)
+            repeat = _plan_booked_from(sessions, client=client)
+            if repeat is not None:
+                return repeat
+            if plan.status != PlanStatus.PROPOSED:
+                raise BookingError(
+                    "This plan is no longer waiting to be booked.", code="not_proposed"
+                )
+            verdict = _plan_verdict(client, sessions)
+            slots = _plan_slots(sessions, client=client, now=now, notice=notice)
+            plan.kind = proposal.kind
+            plan.sessions_per_week = proposal.sessions_per_week
+            plan.weeks = proposal.weeks
+            plan.interval_weeks = proposal.interval_weeks
+            plan.session_minutes = proposal.session_minutes
+            plan.service_id = proposal.service_id
+            plan.technique_id = proposal.technique_id
+            plan.therapist_id = proposal.therapist_id
+            plan.status = PlanStatus.ACTIVE
+            plan.starts_on = booked[0][1].start_at.date()
+            plan.save()
+            held = verdict.needs_checkin
+            appointments = [
+                _plan_appointment(session, slot, plan=plan, client=client, by=by, held=held)
+                for session, slot in zip(sessions, slots, strict=True)
+            ]
+            bulk_create_with_history(appointments, Appointment, default_user=by)
+            # Treating the client is what lets a therapist read the client's health records.
+            client.care_team.add(*{session.therapist for session in sessions})
+            transaction.on_commit(partial(notifications.plan_booked, plan))
+    except IntegrityError:
+        # PostgreSQL's exclusion constraints: a booking committed after our check. It may
+        # be this very plan, confirmed twice at once; otherwise name the session it took.
+        repeat = _plan_booked_from(sessions, client=client)
+        if repeat is not None:
+            return repeat
+        with transaction.atomic():
+            _plan_slots(sessions, client=client, now=now, notice=notice)
+        session = sessions[0]
+        raise session.taken() from None
     return plan
+
+
+@dataclass
+class _PlanSession:
+    """One proposed session ready to check and write: who, what, when and its number."""
+
+    index: int
+    therapist: Therapist
+    service: Service
+    start: datetime  # UTC
+    day: date  # the local date at the slot's location, as proposed
+    minutes: int
+    sequence: int
+    reassessment: bool
+
+    @property
+    def blocked_until(self):
+        return self.start + timedelta(minutes=self.minutes + self.service.buffer_minutes)
+
+    def taken(self):
+        return SlotTaken(
+            therapist=self.therapist,
+            service=self.service,
+            start=self.start,
+            index=self.index,
+            duration=self.minutes,
+        )
+
+
+def _plan_sessions(proposal, booked, services, therapists):
+    sessions, sequence = [], 0
+    for index, session in booked:
+        if session.reassessment:
+            service = services[proposal.reassessment_service_id]
+            minutes = service.duration_minutes
+            # The reassessment comes after the last session, whatever was dropped.
+            number = sequence + 1
+        else:
+            service = services[proposal.service_id]
+            minutes = proposal.session_minutes
+            sequence += 1
+            number = sequence
+        sessions.append(
+            _PlanSession(
+                index=index,
+                therapist=therapists[session.therapist_id],
+                service=service,
+                start=session.start_at.astimezone(UTC),
+                day=session.start_at.date(),
+                minutes=minutes,
+                sequence=number,
+                reassessment=session.reassessment,
+            )
+        )
+    return sessions
+
+
+def _plan_to_book(proposal, *, client, by):
+    """The plan a therapist proposed (locked, so two confirmations queue), or a new one."""
+    if not proposal.plan_id:
+        return TreatmentPlan(
+            client=client,
+            created_by=by,
+            previous_id=proposal.previous_id,
+            status=PlanStatus.PROPOSED,
+        )
+    plan = TreatmentPlan.objects.select_for_update().filter(pk=proposal.plan_id, client=client)
+    plan = plan.first()
+    if plan is None:
+        raise BookingError("This plan is no longer waiting to be booked.", code="not_proposed")
+    return plan
+
+
+def _plan_booked_from(sessions, *, client):
+    """The active plan already holding exactly these sessions, or None: one query.
+
+    A proposal confirmed twice would otherwise meet its own first booking and be told
+    "just taken" (or, for a therapist's proposed plan, find the plan no longer proposed).
+    """
+    wanted = {(session.start, session.therapist.pk) for session in sessions}
+    found = defaultdict(set)
+    rows = (
+        Appointment.objects.active()
+        .for_client(client)
+        .filter(plan__status=PlanStatus.ACTIVE, start__in=[start for start, _ in wanted])
+        .values_list("plan_id", "start", "therapist_id")
+    )
+    for plan_id, start, therapist_id in rows:
+        found[plan_id].add((start, therapist_id))
+    plan_id = next((pk for pk, pairs in found.items() if pairs == wanted), None)
+    return TreatmentPlan.objects.get(pk=plan_id) if plan_id else None
+
+
+def _plan_verdict(client, sessions):
+    """The health form's verdict for every session, asked for two days only.
+
+    Each rule refuses every day (no form, refer, not suitable), the days before a date
+    (the defer period) or the days after one (the form or a clearance running out; a
+    clearance counts from the day it was received, which is never after today), so the
+    days a client may book form one unbroken run: when the first and the last session
+    are allowed, so is every session between them. Raises ``NotAllowed``.
+    """
+    days = sorted({session.day for session in sessions})
+    verdict = _check_allowed(client, days[0])
+    if days[-1] != days[0]:
+        last = _check_allowed(client, days[-1])
+        if last.needs_checkin:
+            verdict = last
+    return verdict
+
+
+def _plan_slots(sessions, *, client, now=None, notice=True):
+    """The free ``Slot`` for each session, checked in memory; raises ``SlotTaken``.
+
+    One ``Calendar`` (working hours, rooms, closures) and one busy-time read, the
+    client's own bookings included, serve every session: five queries however many.
+    """
+    # A slot's local date depends on its location's zone, so read a day either side.
+    first = min(s.start for s in sessions).date() - timedelta(days=1)
+    last = max(s.start for s in sessions).date() + timedelta(days=1)
+    services = list({s.service.pk: s.service for s in sessions}.values())
+    therapist_ids = sorted({s.therapist.pk for s in sessions})
+    calendar = Calendar(services, first, last, therapist_ids=therapist_ids)
+    busy = calendar.busy_time(first, last, client=client)
+    free = {}
+    slots = []
+    for session in sessions:
+        key = (session.service.pk, session.minutes)
+        if key not in free:
+            found = calendar.slots(
+                session.service,
+                first,
+                last,
+                busy,
+                duration=session.minutes,
+                now=now,
+                notice=notice,
+            )
+            free[key] = {
+                (slot.therapist_id, slot.start_utc): slot for by in found.values() for slot in by
+            }
+        slot = free[key].get((session.therapist.pk, session.start))
+        if slot is None or not busy.client.is_free(session.start, session.blocked_until):
+            raise session.taken()
+        slots.append(slot)
+    return slots
+
+
+def _plan_appointment(session, slot, *, plan, client, by, held):
+    end = session.start + timedelta(minutes=session.minutes)
+    return Appointment(
+        client=client,
+        therapist=session.therapist,
+        service=session.service,
+        room_id=slot.room_ids[0],
+        location=slot.location,
+        plan=plan,
+        plan_sequence=session.sequence,
+        is_reassessment=session.reassessment,
+        start=session.start,
+        end=end,
+        blocked_until=session.blocked_until,
+        duration_minutes=session.minutes,
+        price=session.service.price,
+        status=Appointment.Status.HELD if held else Appointment.Status.BOOKED,
+        hold_reason=CHECKIN_HOLD_REASON if held else "",
+        created_by=by,
+    )
 
 
 def start_maintenance_plan(
@@ -474,16 +651,27 @@ def start_maintenance_plan(
     """After an acute plan's reassessment, the therapist proposes maintenance visits.
 
     The plan waits as "proposed" until the client picks days and times and confirms.
+    Idempotent: the acute plan is locked, and a second request (a double click, two
+    therapists at once) gets the follow-up the first one made.
     """
-    reassessed = previous.appointments.filter(
-        is_reassessment=True, status=Appointment.Status.COMPLETED
-    ).exists()
-    if previous.kind != PlanKind.ACUTE or not reassessed:
-        raise BookingError(
-            "A maintenance plan follows an acute plan's completed reassessment.",
-            code="not_reassessed",
-        )
     with transaction.atomic():
+        previous = TreatmentPlan.objects.select_for_update().get(pk=previous.pk)
+        existing = (
+            previous.follow_ups.filter(kind=PlanKind.MAINTENANCE)
+            .exclude(status=PlanStatus.CANCELLED)
+            .order_by("pk")
+            .first()
+        )
+        if existing is not None:
+            return existing
+        reassessed = previous.appointments.filter(
+            is_reassessment=True, status=Appointment.Status.COMPLETED
+        ).exists()
+        if previous.kind != PlanKind.ACUTE or not reassessed:
+            raise BookingError(
+                "A maintenance plan follows an acute plan's completed reassessment.",
+                code="not_reassessed",
+            )
         plan = TreatmentPlan.objects.create(
             client=previous.client,
             therapist=therapist or previous.therapist,
@@ -533,7 +721,7 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
                 "Please call us, or cancel instead.",
                 code="too_late",
             )
-        new_day = timezone.localdate(start, appointment.location.zone)
+        new_day = clock.local_date(start, appointment.location)
         verdict = _check_allowed(appointment.client, new_day)
         minutes = appointment.duration_minutes
         taken = SlotTaken(

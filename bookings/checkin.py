@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bookings.booking import CHECKIN_HOLD_REASON
 from bookings.models import Appointment
+from clinic import clock
 from intake.eligibility import can_book
 
 # Hold reasons: front desk sees them, so never a health detail.
@@ -43,7 +44,7 @@ class CheckinForm(forms.Form):
 
 
 def local_date(appointment):
-    return appointment.local_start.date()
+    return clock.local_date(appointment.start, appointment.location)
 
 
 def can_check_in(appointment, now=None):

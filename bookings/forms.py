@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bookings.models import PlanKind, TreatmentPlan, Visit
+from clinic import clock
 from clinic.forms import DateField
 from clinic.models import Service, Therapist, Weekday
 from clinic.validators import validate_sensible_date
@@ -75,7 +76,7 @@ class SlotSearchForm(OfferedByTherapistMixin, forms.Form):
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.fields["service"].queryset = _bookable_services()
         self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
         self.helper = _helper("Show free times", method="get")
@@ -189,7 +190,7 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         self.fields["service"].queryset = _bookable_services()
         self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
         self.helper = _helper("Propose my sessions")
@@ -204,17 +205,35 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
 
 
 class MoveSessionForm(forms.Form):
+    """Another time for one proposed session, and the therapist free at that time.
+
+    ``slots`` are (start, therapist) pairs, one per start: the therapist goes with the
+    time chosen, so "anyone" books whoever is actually free then.
+    """
+
     start = forms.ChoiceField(label="Another time", widget=forms.RadioSelect)
 
-    def __init__(self, *args, slots=(), **kwargs):
+    def __init__(self, *args, slots=(), show_therapist=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.therapists = {start.isoformat(): therapist for start, therapist in slots}
         self.fields["start"].choices = [
-            (slot.isoformat(), f"{slot:%a %d %b %H:%M}") for slot in slots
+            (
+                start.isoformat(),
+                f"{start:%a %d %b %H:%M} with {therapist}"
+                if show_therapist
+                else f"{start:%a %d %b %H:%M}",
+            )
+            for start, therapist in slots
         ]
         self.helper = _helper("Use this time")
 
     def clean_start(self):
-        return parse_start(self.cleaned_data["start"])
+        value = self.cleaned_data["start"]
+        start = parse_start(value)
+        if start is None:
+            raise forms.ValidationError("That time is not valid. Choose a time again.", code="bad")
+        self.cleaned_data["therapist"] = self.therapists[value]
+        return start
 
 
 class PlanChangeForm(forms.ModelForm):

@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,20 +35,23 @@ from bookings.forms import (
     VisitForm,
 )
 from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan
+from clinic import clock
 from clinic.access import no_store, role_required
 from clinic.forms import ClientSearchForm
-from clinic.models import ClientProfile, Location, Role, Service, Therapist
+from clinic.models import ClientProfile, Role, Service, Therapist
 from intake.eligibility import DESK_URGENT
 from intake.models import Intake
 from intake.reading import reading_for_client
 
 STAFF = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 PROPOSAL_KEY = "bookings_plan_proposal"
+# The last plan booked from a proposal: {"token": ..., "plan": pk}. A confirmation
+# repeated from another tab (the proposal already gone) goes to that plan.
+BOOKED_KEY = "bookings_plan_booked"
 
 
 def _today():
-    location = Location.objects.main()
-    return location.today() if location else timezone.localdate()
+    return clock.today()
 
 
 def _is_desk(user):
@@ -181,8 +184,7 @@ def book(request):
                 for start, who in times
             ]
             if not times:
-                location = Location.objects.main()
-                zone = location.zone if location else timezone.get_current_timezone()
+                zone = clock.zone()
                 soonest = next_free_slot(
                     service, after=local_day_bounds(day, zone)[1], therapists=therapists
                 )
@@ -618,12 +620,21 @@ def plan_review(request):
         return _client_picker(request)
     proposal = _proposal_from_session(request, client)
     back = reverse("bookings:plan_new") + "?" + urlencode(_client_query(request, client))
+    action = request.POST.get("action") if request.method == "POST" else None
+    token = request.POST.get("proposal") if action else None
     if proposal is None:
+        booked = request.session.get(BOOKED_KEY) or {}
+        if action == "confirm" and token and booked.get("token") == token:
+            messages.info(request, "This plan is already booked.")
+            return redirect("bookings:plan_detail", pk=booked["plan"])
         messages.info(request, "Start by choosing the days and time that suit you.")
         return redirect(back)
     here = reverse("bookings:plan_review") + "?" + urlencode(_client_query(request, client))
     move_form, move_index, problem = None, None, None
-    action = request.POST.get("action") if request.method == "POST" else None
+    if token and token != proposal.token:
+        # The page was showing an older list: act on nothing, show the current one.
+        action = None
+        problem = "The list of sessions changed in another tab. Check it and confirm again."
     index = _int(request.POST.get("index") if action else request.GET.get("move"))
     if index is not None and not 0 <= index < len(proposal.sessions):
         index = None
@@ -638,7 +649,7 @@ def plan_review(request):
         if action == "move" and move_form.is_valid():
             session = proposal.sessions[index]
             session.start = move_form.cleaned_data["start"].isoformat()
-            session.therapist_id = session.therapist_id or proposal.therapist_id
+            session.therapist_id = move_form.cleaned_data["therapist"].pk
             session.moved = True
             _save_proposal(request, proposal)
             return redirect(here)
@@ -663,6 +674,7 @@ def plan_review(request):
             problem = error.message
         else:
             del request.session[PROPOSAL_KEY]
+            request.session[BOOKED_KEY] = {"token": proposal.token, "plan": plan.pk}
             messages.success(
                 request, "Your treatment plan is booked. Every session is listed below."
             )
@@ -692,16 +704,20 @@ def _int(value):
 
 
 def _move_form(request, proposal, index):
+    """Free times within two days of the session's target, each with who is free then.
+
+    A plan with a chosen therapist offers that therapist's times; an "anyone" plan offers
+    every therapist's, keeping the session's own therapist where several are free.
+    """
     session = proposal.sessions[index]
     service = Service.objects.get(
         pk=proposal.reassessment_service_id if session.reassessment else proposal.service_id
     )
-    therapist_id = session.therapist_id or proposal.therapist_id
-    if therapist_id:
-        therapists = [Therapist.objects.select_related("user").get(pk=therapist_id)]
+    if proposal.therapist_id:
+        therapists = [Therapist.objects.select_related("user").get(pk=proposal.therapist_id)]
     else:
         therapists = list(therapists_for(service))
-    target = timezone.datetime.fromisoformat(session.target).date()
+    target = date.fromisoformat(session.target)
     duration = None if session.reassessment else proposal.session_minutes
     found = slots_by_therapist(
         therapists,
@@ -710,10 +726,17 @@ def _move_form(request, proposal, index):
         target + timedelta(days=booking.MOVE_DAYS),
         duration=duration,
     )
-    slots = sorted({slot.start for slots in found.values() for slot in slots})
-    if not session.therapist_id and found:
-        session.therapist_id = therapists[0].pk
-    return MoveSessionForm(request.POST if request.method == "POST" else None, slots=slots[:40])
+    by_start = {}
+    for therapist, slots in found.items():
+        for slot in slots:
+            if slot.start not in by_start or therapist.pk == session.therapist_id:
+                by_start[slot.start] = therapist
+    pairs = sorted(by_start.items(), key=lambda pair: pair[0])[:40]
+    return MoveSessionForm(
+        request.POST if request.method == "POST" else None,
+        slots=pairs,
+        show_therapist=not proposal.therapist_id,
+    )
 
 
 @login_required
@@ -801,8 +824,8 @@ def plan_maintenance(request, pk):
 def therapist_week(request):
     """This week (Monday to Sunday) as a seven-column table."""
     therapist = get_object_or_404(Therapist, user=request.user)
-    location = therapist.locations.filter(active=True).first() or Location.objects.main()
-    zone = location.zone if location else timezone.get_current_timezone()
+    # The therapist's own location's week (the main location's when they have none).
+    zone = clock.zone(therapist.locations.filter(active=True).first())
     form = DayForm(request.GET or None)
     day = form.cleaned_data["date"] if form.is_valid() and form.cleaned_data["date"] else None
     day = day or timezone.localdate(timezone=zone)
@@ -838,8 +861,7 @@ def therapist_week(request):
 @require_safe
 def front_desk_day(request):
     """Every therapist's day: times, clients and "needs review", never a health detail."""
-    location = Location.objects.main()
-    zone = location.zone if location else timezone.get_current_timezone()
+    zone = clock.zone()
     form = DayForm(request.GET or None)
     day = form.cleaned_data["date"] if form.is_valid() and form.cleaned_data["date"] else None
     day = day or timezone.localdate(timezone=zone)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from bookings.availability import local_day_bounds
 from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit
+from clinic import clock
 from clinic.access import no_store, role_required
 from clinic.models import ClientProfile, Role, Therapist
 from intake.audit import log_access
@@ -40,8 +41,8 @@ def therapist_today(request):
         therapist = request.user.therapist
     except Therapist.DoesNotExist:
         raise Http404("No therapist record for this account.") from None
-    location = therapist.locations.filter(active=True).first()
-    zone = location.zone if location else timezone.get_current_timezone()
+    # The therapist's own location's day (the main location's when they have none).
+    zone = clock.zone(therapist.locations.filter(active=True).first())
     today = timezone.localdate(timezone=zone)
     start, end = local_day_bounds(today, zone)
     _, upcoming_end = local_day_bounds(today + timedelta(days=UPCOMING_DAYS), zone)
@@ -111,7 +112,7 @@ def client_dashboard(request):
     if visits:
         log_access(request.user, client=client, action="view", detail="dashboard pain scores")
     intake = Intake.objects.current_for(client)
-    today = timezone.localdate()
+    today = clock.today()
     tags = ["aftercare"]
     if plan:
         tags.append(plan.kind)

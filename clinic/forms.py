@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.validators import MaxLengthValidator
-from django.utils import timezone
 
+from clinic import clock
 from clinic.accounts import email_changed
 from clinic.models import ClientProfile
 from clinic.validators import validate_sensible_date
@@ -101,7 +101,7 @@ class ClientProfileForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data.get("date_of_birth")
-        if dob and dob > timezone.localdate():
+        if dob and dob > clock.today():
             raise forms.ValidationError("The date of birth cannot be in the future.", code="future")
         return dob
 

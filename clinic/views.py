@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic import accounts
+from clinic import accounts, clock
 from clinic.access import no_store
 from clinic.forms import ChoosePasswordForm, ClientProfileForm, ClientSearchForm, SignUpForm
 from clinic.models import ClientProfile, Service, Therapist, User
@@ -150,7 +150,7 @@ def client_detail(request, public_id):
     return render(
         request,
         "clinic/client_detail.html",
-        {"client": client, "health_status": public_status(client)},
+        {"client": client, "health_status": public_status(client, on=clock.today())},
     )
 
 

@@ -8,10 +8,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
-from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, UnidentifiedImageError
 
+from clinic import clock
 from clinic.forms import DateField
 from intake.models import (
     Category,
@@ -157,7 +157,7 @@ class PainForm(forms.ModelForm):
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         for name in ("worse_with", "better_with", "goals"):
             self.fields[name].max_length = 1000
             self.fields[name].validators.append(MaxLengthValidator(1000))
@@ -302,7 +302,7 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, client, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         age = client.age_on(self.today)
         self.is_minor = age is not None and age < 18
         fields = ["agree", "signature_name"]
@@ -437,7 +437,7 @@ class ClearanceForm(forms.Form):
 
     def __init__(self, *args, intake, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         flags = list(intake.flags.all())
         self.fields["codes"].choices = [(f.code, f.code.replace("_", " ")) for f in flags]
         self.fields["received_on"].initial = self.today

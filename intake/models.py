@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic import clock
 from clinic.validators import validate_sensible_date
 from intake import screening
 from intake.catalog import CATEGORIES
@@ -360,7 +361,18 @@ class Intake(models.Model):
 
     @property
     def completed_on(self) -> date | None:
-        return timezone.localdate(self.completed_at) if self.completed_at else None
+        """The day the form was completed at the main location (``clinic.clock``).
+
+        The defer window and the expiry count from it. Read once per instance (the zone
+        costs a query), and again only if ``completed_at`` changes.
+        """
+        if not self.completed_at:
+            return None
+        cached = self.__dict__.get("_completed_on")
+        if cached is None or cached[0] != self.completed_at:
+            cached = (self.completed_at, clock.local_date(self.completed_at))
+            self.__dict__["_completed_on"] = cached
+        return cached[1]
 
     @property
     def expires_on(self) -> date | None:
@@ -425,7 +437,7 @@ class Intake(models.Model):
         Idempotent, so a double submit makes one completed intake: the status changes
         with a conditional update, and only the request that changed it goes on.
         """
-        on = on or timezone.localdate()
+        on = on or clock.today()
         if catalog is None:
             catalog = Condition.objects.category_map()
         result = screening.screen(conditions=self.flag_codes(), catalog=catalog)

@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clinic import clock
 from clinic.access import no_store, role_required
 from clinic.models import ClientProfile, Location, Role, Technique
 from intake.access import can_review, can_see_health_data, is_owner
@@ -213,7 +213,11 @@ def desk_done(request, public_id):
     return render(
         request,
         "intake/desk_done.html",
-        {"intake": intake, "client": intake.client, "status": public_status(intake.client)},
+        {
+            "intake": intake,
+            "client": intake.client,
+            "status": public_status(intake.client, on=clock.today()),
+        },
     )
 
 
@@ -229,7 +233,7 @@ def step(request, public_id, number):
     if number > intake.next_step:
         return redirect("intake:step", intake.public_id, intake.next_step)
     client = intake.client
-    today = timezone.localdate()
+    today = clock.today()
     post = request.POST if request.method == "POST" else None
     # On the desk device each step is a blank form for the client: going Back (or
     # opening a step's address) never shows what was saved, unless the client confirmed
@@ -416,7 +420,7 @@ def outcome(request, public_id):
         return redirect("intake:review", intake.public_id)
     log_access(request.user, client=intake.client, intake=intake, action="view", detail="outcome")
     flags = list(intake.flags.all())
-    today = timezone.localdate()
+    today = clock.today()
     # Clients are not tied to one location; the emergency numbers are the country's.
     location = Location.objects.main()
     urgent = any(f.urgent for f in flags)
@@ -487,7 +491,7 @@ def review(request, public_id):
     flags = list(intake.flags.all())
     conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}
     clearances = list(intake.clearances.select_related("recorded_by"))
-    today = timezone.localdate()
+    today = clock.today()
     reviewer = can_review(request.user, intake)
     form = None
     if reviewer:
