@@ -38,6 +38,7 @@ import re
 import warnings
 from datetime import datetime, time, timedelta
 from http.cookies import SimpleCookie
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -520,6 +521,11 @@ class UrlWalkTests(ClinicTestCase):
             "auth.Group": Group.objects.get(name=Role.CLINIC_ADMIN),
         }
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.filled_urls = {}  # the same for every role: filled once
+
     # --- Building the walk ----------------------------------------------------------------
 
     def admin_object(self, model):
@@ -533,6 +539,11 @@ class UrlWalkTests(ClinicTestCase):
 
     def url_for(self, name, pattern, model=None):
         """The URL with Ann's real objects filled in; fails if an argument is unknown."""
+        if name not in self.filled_urls:
+            self.filled_urls[name] = self.fill(name, pattern, model)
+        return self.filled_urls[name]
+
+    def fill(self, name, pattern, model):
         regex = pattern.regex
         keywords = list(getattr(pattern, "converters", {})) or list(regex.groupindex)
         positional = regex.groups - len(regex.groupindex)
@@ -594,12 +605,12 @@ class UrlWalkTests(ClinicTestCase):
         self.client.force_login(self.users[role])
         return self.client.cookies[settings.SESSION_COOKIE_NAME].value
 
-    def request(self, session, method, url):
+    def request(self, session, method, url, refused):
         """(response, body, writes) for one request, whose writes are then rolled back.
 
         Each request starts from the role's session alone (no cookie an earlier request
         set); the rollback keeps that session row and undoes whatever the request wrote.
-        ``writes`` lists the tables the request wrote to, sessions aside.
+        ``writes`` lists the tables a ``refused`` request wrote to, sessions aside.
         """
         self.client.cookies = SimpleCookie()
         if session is not None:
@@ -608,14 +619,14 @@ class UrlWalkTests(ClinicTestCase):
 
         def record_writes(execute, sql, params, many, context):
             match = WRITE_SQL.match(sql)
-            if match and match[1].strip('"`') not in ("django_session",):
+            if refused and match and match[1].strip('"`') != "django_session":
                 writes.append(match[1].strip('"`'))
             return execute(sql, params, many, context)
 
         with transaction.atomic(), connection.execute_wrapper(record_writes):
             response = getattr(self.client, method)(url)
+            # Reading a streamed file closes it; the test client closed any other response.
             body = response.getvalue().decode(errors="replace")
-            response.close()
             transaction.set_rollback(True)
         return response, body, writes
 
@@ -632,7 +643,7 @@ class UrlWalkTests(ClinicTestCase):
             problems.append(f"expected {expected}, got {status} {location}")
         elif status == 302 and location.startswith(login_url):
             problems.append(f"expected a redirect elsewhere, got the log-in page {location}")
-        if writes and expected in (LOGIN, 403, 404, 405):
+        if writes:
             problems.append(f"a refused request wrote to {', '.join(sorted(set(writes)))}")
         if role not in MAY_SEE_HEALTH:
             leaked = [field for field, marker in MARKERS.items() if marker in body + location]
@@ -646,13 +657,17 @@ class UrlWalkTests(ClinicTestCase):
                     problems.append(f"offers the '{field}' field to change")
         return problems
 
+    # The walk reads bodies, never template contexts; the test client's copy of every
+    # context of every template (each admin widget's included) would double its time.
+    @mock.patch("django.test.client.store_rendered_templates", lambda *args, **kwargs: None)
     def walk(self, role):
         holes_open, holes_closed = [], []
         session = self.log_in(role)
         for name, method, pattern, model, expected in self.cells(role):
             with self.subTest(role=role, url=name, method=method):
                 url = self.url_for(name, pattern, model)
-                response, body, writes = self.request(session, method, url)
+                refused = expected in (LOGIN, 403, 404, 405)
+                response, body, writes = self.request(session, method, url, refused)
                 problems = self.check(role, name, model, expected, response, body, writes)
                 if (role, method, name) in KNOWN_HOLES_BEING_FIXED:
                     (holes_open if problems else holes_closed).append(f"{role} {method} {name}")
