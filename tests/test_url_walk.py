@@ -271,7 +271,7 @@ def walk_urls(patterns=None, prefix="", namespace=""):
 
 
 def admin_urls():
-    """{URL name: (model, suffix)} for every URL a registered ModelAdmin adds."""
+    """{URL name: model} for every URL a registered ModelAdmin adds."""
     found = {}
     for model, model_admin in admin.site._registry.items():
         for pattern in model_admin.get_urls():
@@ -281,16 +281,16 @@ def admin_urls():
 
 
 def admin_action(name, method):
-    """What an admin model URL does: "view", "add", "change", "delete" or "password"."""
+    """What a request to an admin model URL does: "view", "add", "change", "delete" or
+    "password"; None for a URL the walk does not know yet."""
     for suffix, action in ADMIN_URL_ACTIONS.items():
         if name.endswith(f"_{suffix}"):
-            if action == "view" and method == "post" and suffix == "change":
-                return "change"
-            return action
+            return "change" if suffix == "change" and method == "post" else action
     return None
 
 
-# The admin's model URLs by the end of their names; the longest suffix is tried first.
+# The admin's model URLs by the end of their names, tried in this order (simple_history
+# before history, password_change before change).
 ADMIN_URL_ACTIONS = {
     "simple_history": "view",
     "password_change": "password",
