@@ -39,6 +39,7 @@ from clinic import clock
 from clinic.access import no_store, role_required
 from clinic.forms import ClientSearchForm
 from clinic.models import ClientProfile, Role, Service, Therapist
+from intake.access import can_see_health_data
 from intake.eligibility import DESK_URGENT
 from intake.models import Intake
 from intake.reading import reading_for_client
@@ -314,6 +315,8 @@ def appointment_detail(request, pk):
             "hold_refusal": hold_refusal,
             "is_own": appointment.client.user_id == user.pk,
             "is_staff": booking.is_staff_booker(user),
+            # A cancellation reason may be about the client's health (their own words).
+            "may_read_reason": can_see_health_data(user, appointment.client),
             "may_reschedule": appointment.client_may_reschedule(now)
             or (booking.is_staff_booker(user) and appointment.is_open),
             "may_cancel": appointment.client_may_cancel(now)

@@ -398,6 +398,11 @@ class ClientProfileAdmin(HistoryAdmin):
     def has_account(self, obj):
         return obj.user_id is not None
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a profile deletes its health forms and visits: an owner's decision,
+        # taken when closing a client's record.
+        return is_owner_account(request.user)
+
     def get_readonly_fields(self, request, obj=None):
         # Linking a profile to an account opens its health form to that account: only an
         # owner may, and it is logged. Everyone else links by the e-mailed invitation.
