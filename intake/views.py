@@ -277,7 +277,7 @@ def step(request, public_id, number):
         if number < Intake.STEP_CONSENT:
             return redirect("intake:step", intake.public_id, number + 1)
         # Every step must have been saved, whatever order the requests came in.
-        if intake.answers.keys() < {c.code for c in Condition.objects.active()}:
+        if intake.unanswered(Condition.objects.active().values_list("code", flat=True)):
             messages.error(request, "Some health questions still need an answer.")
             return redirect("intake:step", intake.public_id, Intake.STEP_HEALTH)
         if intake.complete(on=today):
