@@ -43,7 +43,7 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
         ("Plan", {"fields": ["plan", "plan_sequence", "is_reassessment"]}),
         (
             "Status",
-            {"fields": ["status", "hold_reason", "cancelled_at", "cancelled_by", "cancel_reason"]},
+            {"fields": ["status", "hold_code", "cancelled_at", "cancelled_by", "cancel_reason"]},
         ),
         ("Messages", {"fields": ["reminder_sent_at", "checkin_confirmed_at"]}),
         ("Record", {"fields": ["created_by", "created_at"]}),

@@ -23,15 +23,13 @@ from bookings.availability import (
     local_datetime,
     nearest_free_slots,
 )
-from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan, Visit
+from bookings.models import Appointment, HoldCode, PlanKind, PlanStatus, TreatmentPlan, Visit
 from bookings.planning import MIN_GAP_HOURS, PlanRecommendation, recommend_plan, session_targets
 from clinic.models import Service, Therapist
 from intake.audit import log_access
 from intake.eligibility import can_book
 from intake.models import Intake
 
-# Shown to the client and to front desk: never a health detail.
-CHECKIN_HOLD_REASON = "Waiting for the pre-visit check-in."
 # A plan session may move this many days from its target to find a free slot.
 MOVE_DAYS = 2
 
@@ -137,7 +135,7 @@ def _create(
                 duration_minutes=minutes,
                 price=service.price,
                 status=Appointment.Status.HELD if held else Appointment.Status.BOOKED,
-                hold_reason=CHECKIN_HOLD_REASON if held else "",
+                hold_code=HoldCode.CHECKIN if held else "",
                 created_by=by,
             )
     except IntegrityError:
@@ -381,19 +379,43 @@ def _choose(slots, day, preferred_time, previous_start, previous_therapist, clie
     return None if best is None else (best[1], best[2])
 
 
-def plan_gap_problems(sessions):
-    """Indexes of sessions less than 48 hours after the one before (after edits)."""
+def gap_problems(starts) -> list[int]:
+    """Indexes of ``starts`` less than 48 hours after the one before (``None`` skipped).
+
+    The one rule for a plan's sessions (DESIGN.md, "Treatment plans"), whether a plan is
+    booked or one of its sessions is moved.
+    """
     gap = timedelta(hours=MIN_GAP_HOURS)
     problems = []
     previous = None
-    for index, session in enumerate(sessions):
-        start = session.start_at
+    for index, start in enumerate(starts):
         if start is None:
             continue
         if previous is not None and start - previous < gap:
             problems.append(index)
         previous = start
     return problems
+
+
+def plan_gap_problems(sessions):
+    """Indexes of proposed sessions less than 48 hours after the one before (after edits)."""
+    return gap_problems([session.start_at for session in sessions])
+
+
+def _check_plan_gap(appointment, start_utc):
+    """A plan's session may move only where it stays 48 hours from the plan's others."""
+    if appointment.plan_id is None:
+        return
+    others = (
+        Appointment.objects.filter(plan_id=appointment.plan_id, status__in=Appointment.OCCUPYING)
+        .exclude(pk=appointment.pk)
+        .values_list("start", flat=True)
+    )
+    if gap_problems(sorted([*others, start_utc])):
+        raise BookingError(
+            "Sessions of a treatment plan are at least 48 hours apart. Choose another time.",
+            code="gap",
+        )
 
 
 def book_plan(*, proposal: PlanProposal, client, by, now=None):
@@ -565,6 +587,7 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
         )
         if clash:
             raise taken
+        _check_plan_gap(appointment, start_utc)
         old_start = appointment.start
         appointment.start = start_utc
         appointment.end = end
@@ -576,7 +599,7 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
         appointment.checkin_confirmed_at = None
         if verdict.needs_checkin:
             appointment.status = Appointment.Status.HELD
-            appointment.hold_reason = CHECKIN_HOLD_REASON
+            appointment.hold_code = HoldCode.CHECKIN
         try:
             with transaction.atomic():
                 appointment.save(
@@ -589,7 +612,7 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
                         "reminder_sent_at",
                         "checkin_confirmed_at",
                         "status",
-                        "hold_reason",
+                        "hold_code",
                     ]
                 )
         except IntegrityError:

@@ -15,15 +15,11 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.booking import CHECKIN_HOLD_REASON
-from bookings.models import Appointment
+from bookings.models import Appointment, HoldCode
 from intake.eligibility import can_book
 
-# Hold reasons: front desk sees them, so never a health detail.
-REVIEW_HOLD_REASON = "Waiting for a therapist to look at an update before the visit."
-CALL_HOLD_REASON = "Waiting for a phone call with the clinic before the visit."
 # Holds the check-in may lift again; other holds are for staff to release.
-CHECKIN_HOLDS = (CHECKIN_HOLD_REASON, REVIEW_HOLD_REASON)
+CHECKIN_HOLDS = (HoldCode.CHECKIN, HoldCode.REVIEW)
 
 YES = "yes"
 NO = "no"
@@ -75,10 +71,10 @@ def _confirm(appointment, verdict, now):
     if appointment.checkin_confirmed_at is None:
         appointment.checkin_confirmed_at = now
         fields.append("checkin_confirmed_at")
-    if appointment.status == Appointment.Status.HELD and appointment.hold_reason in CHECKIN_HOLDS:
+    if appointment.status == Appointment.Status.HELD and appointment.hold_code in CHECKIN_HOLDS:
         appointment.status = Appointment.Status.BOOKED
-        appointment.hold_reason = ""
-        fields += ["status", "hold_reason"]
+        appointment.hold_code = ""
+        fields += ["status", "hold_code"]
     if fields:
         appointment.save(update_fields=fields)
     return bool(fields)
@@ -86,8 +82,8 @@ def _confirm(appointment, verdict, now):
 
 def _block(appointment):
     # Once per hold, however often the client comes back to the page.
-    if appointment.hold_reason != REVIEW_HOLD_REASON:
-        appointment.hold(REVIEW_HOLD_REASON)
+    if appointment.hold_code != HoldCode.REVIEW:
+        appointment.hold(HoldCode.REVIEW)
         _notify_therapist(appointment, "hold")
 
 
@@ -112,8 +108,8 @@ def report_change_without_account(appointment, *, now=None):
     """No account to update the form with: the visit waits for a call; the therapist is told."""
     with transaction.atomic():
         appointment = _locked(appointment)
-        if appointment.hold_reason != CALL_HOLD_REASON:
-            appointment.hold(CALL_HOLD_REASON)
+        if appointment.hold_code != HoldCode.CALL:
+            appointment.hold(HoldCode.CALL)
             _notify_therapist(appointment, "call")
     return appointment
 
