@@ -16,7 +16,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings import notifications
+from bookings import notifications, tasks
 from bookings.availability import (
     Calendar,
     find_slot,
@@ -25,7 +25,7 @@ from bookings.availability import (
 )
 from bookings.models import Appointment, HoldCode, PlanKind, PlanStatus, TreatmentPlan, Visit
 from bookings.planning import MIN_GAP_HOURS, PlanRecommendation, recommend_plan, session_targets
-from clinic.models import Service, Therapist
+from clinic.models import ClientProfile, Service, Therapist
 from intake.audit import log_access
 from intake.eligibility import can_book
 from intake.models import Intake
@@ -675,6 +675,73 @@ def release_hold(*, appointment):
         _check_allowed(appointment.client, appointment.local_start.date())
         appointment.release_hold()
     return appointment
+
+
+# --- Holds: the health form rules a booked visit out ---------------------------------
+
+
+def hold_and_tell(appointment, code, *, kind):
+    """Hold a locked ``appointment`` for ``code`` and tell who must act, after the commit.
+
+    Once per hold: an appointment already held for ``code`` is left as it is and nobody
+    is told twice. ``kind`` is the notice: "hold" and "call" (the check-in, to the
+    therapist), "gate" (the health form now rules the visit out: the therapist, front
+    desk and the client). Returns whether the appointment was newly held.
+    """
+    if appointment.status == Appointment.Status.HELD and appointment.hold_code == code:
+        return False
+    appointment.hold(code)
+    transaction.on_commit(partial(tasks.send_hold_notices.enqueue, appointment.pk, kind))
+    return True
+
+
+def recheck_client(client, *, now=None) -> list[Appointment]:
+    """Hold each of ``client``'s future open appointments the health form now rules out.
+
+    Called whenever the client's booking permission may have changed (a new intake, a
+    therapist's decision, a catalog category made stronger, and daily by
+    ``manage.py recheck_holds`` as a safety net); each appointment is judged on its own
+    local date by the same gate as booking. Held visits stay held until staff lift the
+    hold (``release_hold``, which asks the gate again). Returns the newly held.
+    """
+    now = now or timezone.now()
+    held = []
+    with transaction.atomic():
+        appointments = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("location")
+            .filter(client=client, status__in=Appointment.OPEN, start__gt=now)
+            .order_by("start")
+        )
+        verdicts = {}
+        for appointment in appointments:
+            day = appointment.local_start.date()
+            if day not in verdicts:
+                verdicts[day] = eligibility(client, day)
+            if verdicts[day].allowed:
+                continue
+            if hold_and_tell(appointment, HoldCode.HEALTH_GATE, kind="gate"):
+                held.append(appointment)
+    return held
+
+
+def on_eligibility_changed(sender, *, client, **kwargs):
+    """The receiver of ``intake.signals.eligibility_changed`` (connected in apps.py)."""
+    recheck_client(client)
+
+
+def recheck_clients_with_open_visits(*, now=None) -> int:
+    """``recheck_client`` for every client with a future open appointment; how many held."""
+    now = now or timezone.now()
+    client_ids = (
+        Appointment.objects.filter(status__in=Appointment.OPEN, start__gt=now)
+        .values_list("client_id", flat=True)
+        .distinct()
+    )
+    held = 0
+    for client in ClientProfile.objects.filter(pk__in=client_ids):
+        held += len(recheck_client(client, now=now))
+    return held
 
 
 def record_visit(*, appointment, by, pain_score, notes="", now=None):

@@ -11,15 +11,20 @@ visit may still go ahead on its date: if not, the visit is held, the therapist i
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.db import transaction
 from django.utils import timezone
 
+from bookings import tasks
+from bookings.booking import hold_and_tell
 from bookings.models import Appointment, HoldCode
 from intake.eligibility import can_book
 
-# Holds the check-in may lift again; other holds are for staff to release.
-CHECKIN_HOLDS = (HoldCode.CHECKIN, HoldCode.REVIEW)
+# Holds the check-in may lift again, once the health form allows the visit on its date
+# (a later version, say); other holds are for staff to release.
+CHECKIN_HOLDS = (HoldCode.CHECKIN, HoldCode.REVIEW, HoldCode.HEALTH_GATE)
 
 YES = "yes"
 NO = "no"
@@ -52,12 +57,6 @@ def _eligibility(appointment):
     return can_book(appointment.client, on=local_date(appointment))
 
 
-def _notify_therapist(appointment, kind):
-    from bookings.tasks import send_therapist_notice
-
-    transaction.on_commit(lambda: send_therapist_notice.enqueue(appointment.pk, kind))
-
-
 def _locked(appointment):
     return (
         Appointment.objects.select_for_update(of=("self",))
@@ -81,10 +80,10 @@ def _confirm(appointment, verdict, now):
 
 
 def _block(appointment):
-    # Once per hold, however often the client comes back to the page.
-    if appointment.hold_code != HoldCode.REVIEW:
-        appointment.hold(HoldCode.REVIEW)
-        _notify_therapist(appointment, "hold")
+    # Once per hold, however often the client comes back to the page; a visit the new
+    # form already put on hold (recheck_client) stays held for staff to lift.
+    if appointment.hold_code != HoldCode.HEALTH_GATE:
+        hold_and_tell(appointment, HoldCode.REVIEW, kind="hold")
 
 
 def confirm_no_change(appointment, *, now=None):
@@ -108,9 +107,7 @@ def report_change_without_account(appointment, *, now=None):
     """No account to update the form with: the visit waits for a call; the therapist is told."""
     with transaction.atomic():
         appointment = _locked(appointment)
-        if appointment.hold_code != HoldCode.CALL:
-            appointment.hold(HoldCode.CALL)
-            _notify_therapist(appointment, "call")
+        hold_and_tell(appointment, HoldCode.CALL, kind="call")
     return appointment
 
 
@@ -131,5 +128,7 @@ def apply_updated_intake(appointment, *, now=None):
             first_time = appointment.checkin_confirmed_at is None
             changed = _confirm(appointment, verdict, now)
             if verdict.needs_review and (first_time or changed):
-                _notify_therapist(appointment, "review")
+                transaction.on_commit(
+                    partial(tasks.send_therapist_notice.enqueue, appointment.pk, "review")
+                )
     return verdict

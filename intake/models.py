@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from clinic.validators import validate_sensible_date
 from intake import screening
 from intake.catalog import CATEGORIES
+from intake.signals import announce_eligibility_change
 
 # An intake answers "how are you now": after this long it must be renewed before booking.
 VALID_FOR_YEARS = 1
@@ -476,6 +477,7 @@ class Intake(models.Model):
             )
             if previous is not None:
                 Clearance.carry_over(previous=previous, to=self)
+            announce_eligibility_change(self.client)
         return True
 
 

@@ -35,6 +35,7 @@ from intake.models import (
     covered_codes,
 )
 from intake.screening import OUTCOME_BY_CATEGORY
+from intake.signals import announce_eligibility_change
 from intake.tasks import enqueue_decision_email, enqueue_urgent_email
 from library.reading import reading_list
 
@@ -512,6 +513,7 @@ def review(request, public_id):
                 intake.decision = decision.decision
                 intake.decided_at = decision.created_at
                 intake.save(update_fields=["decision", "decided_at", "updated_at"])
+                announce_eligibility_change(client)
                 therapist = getattr(request.user, "therapist", None)
                 if therapist is not None:
                     # The reviewer now looks after this client's safety: keep access.
