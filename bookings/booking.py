@@ -84,6 +84,28 @@ def _check_allowed(client, day):
     return verdict
 
 
+def check_bookable(service, therapist=None, *, in_plan=False):
+    """May ``service`` be booked with ``therapist``? Raise ``BookingError`` if not.
+
+    The one check every form and flow that creates or moves an appointment makes, since
+    a hand-edited request can name anything: the service is offered (active), a
+    reassessment only inside a treatment plan, and the therapist is active and offers
+    the service's technique.
+    """
+    if not service.active:
+        raise BookingError(f"{service.name} is not offered any more.", code="inactive_service")
+    if service.is_reassessment and not in_plan:
+        raise BookingError(
+            "A reassessment is booked as part of a treatment plan.", code="reassessment_only"
+        )
+    if therapist is not None and not (
+        Therapist.objects.active().offering(service).filter(pk=therapist.pk).exists()
+    ):
+        raise BookingError(
+            f"{therapist} does not offer {service.name.lower()}.", code="not_offered"
+        )
+
+
 def _create(
     *,
     client,
@@ -153,6 +175,7 @@ def book_appointment(*, client, therapist, service, start, by, now=None):
     ``SlotTaken`` when the time is not free (any more). Staff may book inside the
     location's minimum notice; clients may not.
     """
+    check_bookable(service, therapist)
     with transaction.atomic():
         day = timezone.localdate(start, _zone_for(therapist, start))
         verdict = _check_allowed(client, day)
@@ -438,6 +461,11 @@ def book_plan(*, proposal: PlanProposal, client, by, now=None):
         {s.therapist_id for s in booked} | ({proposal.therapist_id} - {None})
     )
     staff = is_staff_booker(by)
+    for session in booked:
+        service_id = (
+            proposal.reassessment_service_id if session.reassessment else proposal.service_id
+        )
+        check_bookable(services[service_id], therapists[session.therapist_id], in_plan=True)
     with transaction.atomic():
         if proposal.plan_id:
             plan = TreatmentPlan.objects.select_for_update().get(
@@ -555,6 +583,9 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
                 "Please call us, or cancel instead.",
                 code="too_late",
             )
+        check_bookable(
+            appointment.service, appointment.therapist, in_plan=appointment.plan_id is not None
+        )
         new_day = timezone.localdate(start, appointment.location.zone)
         verdict = _check_allowed(appointment.client, new_day)
         minutes = appointment.duration_minutes
