@@ -693,6 +693,16 @@ def mark_no_show(*, appointment, by, now=None):
     return appointment
 
 
+def hold_appointment(*, appointment):
+    """Staff put a booked visit on hold (it keeps its time); ``release_hold`` lifts it."""
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if appointment.status != Appointment.Status.BOOKED:
+            raise BookingError("Only a booked appointment can be put on hold.", code="not_booked")
+        appointment.hold(HoldCode.STAFF)
+    return appointment
+
+
 def release_hold(*, appointment):
     """Lift a hold (front desk, or the treating therapist): the visit goes ahead as booked.
 
