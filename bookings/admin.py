@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from bookings import booking
 from bookings.models import Appointment, CalendarFeed, TreatmentPlan
 from clinic.adminhelpers import HistoryAdmin
 from intake.adminhelpers import HealthFieldsAdminMixin
@@ -15,8 +16,12 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
     search_fields = ["client__first_name", "client__last_name", "client__phone", "client__email"]
     list_select_related = ["client", "therapist__user", "service", "room__location", "location"]
     date_hierarchy = "start"
-    # Times and rooms change through the booking pages, which re-check availability.
+    # Times, rooms and status change only through the booking workflows (the pages and
+    # the actions below), which re-check availability and the health form.
+    actions = ["cancel_selected", "hold_selected", "release_selected"]
     readonly_fields = [
+        "status",
+        "hold_code",
         "client",
         "therapist",
         "service",
@@ -43,7 +48,7 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
         ("Plan", {"fields": ["plan", "plan_sequence", "is_reassessment"]}),
         (
             "Status",
-            {"fields": ["status", "hold_reason", "cancelled_at", "cancelled_by", "cancel_reason"]},
+            {"fields": ["status", "hold_code", "cancelled_at", "cancelled_by", "cancel_reason"]},
         ),
         ("Messages", {"fields": ["reminder_sent_at", "checkin_confirmed_at"]}),
         ("Record", {"fields": ["created_by", "created_at"]}),
@@ -55,6 +60,47 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def _run(self, request, queryset, workflow, done):
+        """Run ``workflow`` on each appointment; a refusal is a message, never a 500."""
+        changed = 0
+        for appointment in queryset.select_related("client", "location"):
+            try:
+                workflow(appointment)
+            except booking.BookingError as error:
+                self.message_user(
+                    request, f"{appointment}: {self._words(request, appointment, error)}",
+                    messages.ERROR,
+                )  # fmt: skip
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{changed} appointment(s) {done}.", messages.SUCCESS)
+
+    def _words(self, request, appointment, error):
+        if isinstance(error, booking.NotAllowed):
+            words = error.eligibility.for_viewer(request.user, appointment.client)
+            return f"{words.reason} {words.next_step}"
+        return error.message
+
+    @admin.action(description="Cancel the selected appointments")
+    def cancel_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda a: booking.cancel_appointment(
+                appointment=a, by=request.user, reason="Cancelled by the clinic."
+            ),
+            "cancelled",
+        )
+
+    @admin.action(description="Put the selected appointments on hold")
+    def hold_selected(self, request, queryset):
+        self._run(request, queryset, lambda a: booking.hold_appointment(appointment=a), "held")
+
+    @admin.action(description="Lift the hold (if the health form allows the visit)")
+    def release_selected(self, request, queryset):
+        self._run(request, queryset, lambda a: booking.release_hold(appointment=a), "released")
 
 
 @admin.register(TreatmentPlan)

@@ -19,23 +19,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from bookings import notifications
+from bookings import notifications, tasks
 from bookings.availability import (
     Calendar,
     find_slot,
     local_datetime,
     nearest_free_slots,
 )
-from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan, Visit
+from bookings.models import Appointment, HoldCode, PlanKind, PlanStatus, TreatmentPlan, Visit
 from bookings.planning import MIN_GAP_HOURS, PlanRecommendation, recommend_plan, session_targets
 from clinic import clock
-from clinic.models import Service, Therapist
+from clinic.models import ClientProfile, Service, Therapist
 from intake.audit import log_access
-from intake.eligibility import can_book
+from intake.eligibility import can_book, can_book_on_days
 from intake.models import Intake
 
-# Shown to the client and to front desk: never a health detail.
-CHECKIN_HOLD_REASON = "Waiting for the pre-visit check-in."
 # A plan session may move this many days from its target to find a free slot.
 MOVE_DAYS = 2
 
@@ -90,6 +88,28 @@ def _check_allowed(client, day):
     return verdict
 
 
+def check_bookable(service, therapist=None, *, in_plan=False):
+    """May ``service`` be booked with ``therapist``? Raise ``BookingError`` if not.
+
+    The one check every form and flow that creates or moves an appointment makes, since
+    a hand-edited request can name anything: the service is offered (active), a
+    reassessment only inside a treatment plan, and the therapist is active and offers
+    the service's technique.
+    """
+    if not service.active:
+        raise BookingError(f"{service.name} is not offered any more.", code="inactive_service")
+    if service.is_reassessment and not in_plan:
+        raise BookingError(
+            "A reassessment is booked as part of a treatment plan.", code="reassessment_only"
+        )
+    if therapist is not None and not (
+        Therapist.objects.active().offering(service).filter(pk=therapist.pk).exists()
+    ):
+        raise BookingError(
+            f"{therapist} does not offer {service.name.lower()}.", code="not_offered"
+        )
+
+
 def _create(
     *,
     client,
@@ -141,7 +161,7 @@ def _create(
                 duration_minutes=minutes,
                 price=service.price,
                 status=Appointment.Status.HELD if held else Appointment.Status.BOOKED,
-                hold_reason=CHECKIN_HOLD_REASON if held else "",
+                hold_code=HoldCode.CHECKIN if held else "",
                 created_by=by,
             )
     except IntegrityError:
@@ -159,6 +179,7 @@ def book_appointment(*, client, therapist, service, start, by, now=None):
     ``SlotTaken`` when the time is not free (any more). Staff may book inside the
     location's minimum notice; clients may not.
     """
+    check_bookable(service, therapist)
     with transaction.atomic():
         day = _visit_day(therapist, start)
         verdict = _check_allowed(client, day)
@@ -388,19 +409,43 @@ def _choose(slots, day, preferred_time, previous_start, previous_therapist, clie
     return None if best is None else (best[1], best[2])
 
 
-def plan_gap_problems(sessions):
-    """Indexes of sessions less than 48 hours after the one before (after edits)."""
+def gap_problems(starts) -> list[int]:
+    """Indexes of ``starts`` less than 48 hours after the one before (``None`` skipped).
+
+    The one rule for a plan's sessions (DESIGN.md, "Treatment plans"), whether a plan is
+    booked or one of its sessions is moved.
+    """
     gap = timedelta(hours=MIN_GAP_HOURS)
     problems = []
     previous = None
-    for index, session in enumerate(sessions):
-        start = session.start_at
+    for index, start in enumerate(starts):
         if start is None:
             continue
         if previous is not None and start - previous < gap:
             problems.append(index)
         previous = start
     return problems
+
+
+def plan_gap_problems(sessions):
+    """Indexes of proposed sessions less than 48 hours after the one before (after edits)."""
+    return gap_problems([session.start_at for session in sessions])
+
+
+def _check_plan_gap(appointment, start_utc):
+    """A plan's session may move only where it stays 48 hours from the plan's others."""
+    if appointment.plan_id is None:
+        return
+    others = (
+        Appointment.objects.filter(plan_id=appointment.plan_id, status__in=Appointment.OCCUPYING)
+        .exclude(pk=appointment.pk)
+        .values_list("start", flat=True)
+    )
+    if gap_problems(sorted([*others, start_utc])):
+        raise BookingError(
+            "Sessions of a treatment plan are at least 48 hours apart. Choose another time.",
+            code="gap",
+        )
 
 
 def book_plan(*, proposal: PlanProposal, client, by, now=None):
@@ -430,6 +475,18 @@ def book_plan(*, proposal: PlanProposal, client, by, now=None):
     therapists = Therapist.objects.select_related("user").in_bulk(
         {s.therapist_id for _, s in booked} | ({proposal.therapist_id} - {None})
     )
+    # One check per service and therapist the plan uses, not per session.
+    pairs = {
+        (
+            proposal.reassessment_service_id if session.reassessment else proposal.service_id,
+            session.therapist_id or proposal.therapist_id,
+        )
+        for _, session in booked
+    }
+    for service_id, therapist_id in pairs:
+        if service_id not in services:
+            raise BookingError("That treatment is not offered any more.", code="no_service")
+        check_bookable(services[service_id], therapists.get(therapist_id), in_plan=True)
     notice = not is_staff_booker(by)
     sessions = _plan_sessions(proposal, booked, services, therapists)
     try:
@@ -569,21 +626,17 @@ def _plan_booked_from(sessions, *, client):
 
 
 def _plan_verdict(client, sessions):
-    """The health form's verdict for every session, asked for two days only.
+    """The health form's verdict on every session's day, read once; raises ``NotAllowed``.
 
-    Each rule refuses every day (no form, refer, not suitable), the days before a date
-    (the defer period) or the days after one (the form or a clearance running out; a
-    clearance counts from the day it was received, which is never after today), so the
-    days a client may book form one unbroken run: when the first and the last session
-    are allowed, so is every session between them. Raises ``NotAllowed``.
+    The first refused day (in date order) is the one explained. When every day is
+    allowed, a verdict that asks for the pre-visit check-in wins, so held sessions are
+    held.
     """
-    days = sorted({session.day for session in sessions})
-    verdict = _check_allowed(client, days[0])
-    if days[-1] != days[0]:
-        last = _check_allowed(client, days[-1])
-        if last.needs_checkin:
-            verdict = last
-    return verdict
+    verdicts = can_book_on_days(client, sorted({session.day for session in sessions}))
+    for verdict in verdicts.values():
+        if not verdict.allowed:
+            raise NotAllowed(verdict)
+    return next((v for v in verdicts.values() if v.needs_checkin), next(iter(verdicts.values())))
 
 
 def _plan_slots(sessions, *, client, now=None, notice=True):
@@ -640,7 +693,7 @@ def _plan_appointment(session, slot, *, plan, client, by, held):
         duration_minutes=session.minutes,
         price=session.service.price,
         status=Appointment.Status.HELD if held else Appointment.Status.BOOKED,
-        hold_reason=CHECKIN_HOLD_REASON if held else "",
+        hold_code=HoldCode.CHECKIN if held else "",
         created_by=by,
     )
 
@@ -721,6 +774,9 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
                 "Please call us, or cancel instead.",
                 code="too_late",
             )
+        check_bookable(
+            appointment.service, appointment.therapist, in_plan=appointment.plan_id is not None
+        )
         new_day = clock.local_date(start, appointment.location)
         verdict = _check_allowed(appointment.client, new_day)
         minutes = appointment.duration_minutes
@@ -753,6 +809,7 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
         )
         if clash:
             raise taken
+        _check_plan_gap(appointment, start_utc)
         old_start = appointment.start
         appointment.start = start_utc
         appointment.end = end
@@ -764,7 +821,7 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
         appointment.checkin_confirmed_at = None
         if verdict.needs_checkin:
             appointment.status = Appointment.Status.HELD
-            appointment.hold_reason = CHECKIN_HOLD_REASON
+            appointment.hold_code = HoldCode.CHECKIN
         try:
             with transaction.atomic():
                 appointment.save(
@@ -777,7 +834,7 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
                         "reminder_sent_at",
                         "checkin_confirmed_at",
                         "status",
-                        "hold_reason",
+                        "hold_code",
                     ]
                 )
         except IntegrityError:
@@ -827,6 +884,16 @@ def mark_no_show(*, appointment, by, now=None):
     return appointment
 
 
+def hold_appointment(*, appointment):
+    """Staff put a booked visit on hold (it keeps its time); ``release_hold`` lifts it."""
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if appointment.status != Appointment.Status.BOOKED:
+            raise BookingError("Only a booked appointment can be put on hold.", code="not_booked")
+        appointment.hold(HoldCode.STAFF)
+    return appointment
+
+
 def release_hold(*, appointment):
     """Lift a hold (front desk, or the treating therapist): the visit goes ahead as booked.
 
@@ -840,6 +907,73 @@ def release_hold(*, appointment):
         _check_allowed(appointment.client, appointment.local_start.date())
         appointment.release_hold()
     return appointment
+
+
+# --- Holds: the health form rules a booked visit out ---------------------------------
+
+
+def hold_and_tell(appointment, code, *, kind):
+    """Hold a locked ``appointment`` for ``code`` and tell who must act, after the commit.
+
+    Once per hold: an appointment already held for ``code`` is left as it is and nobody
+    is told twice. ``kind`` is the notice: "hold" and "call" (the check-in, to the
+    therapist), "gate" (the health form now rules the visit out: the therapist, front
+    desk and the client). Returns whether the appointment was newly held.
+    """
+    if appointment.status == Appointment.Status.HELD and appointment.hold_code == code:
+        return False
+    appointment.hold(code)
+    transaction.on_commit(partial(tasks.send_hold_notices.enqueue, appointment.pk, kind))
+    return True
+
+
+def recheck_client(client, *, now=None) -> list[Appointment]:
+    """Hold each of ``client``'s future open appointments the health form now rules out.
+
+    Called whenever the client's booking permission may have changed (a new intake, a
+    therapist's decision, a catalog category made stronger, and daily by
+    ``manage.py recheck_holds`` as a safety net); each appointment is judged on its own
+    local date by the same gate as booking. Held visits stay held until staff lift the
+    hold (``release_hold``, which asks the gate again). Returns the newly held.
+    """
+    now = now or timezone.now()
+    held = []
+    with transaction.atomic():
+        appointments = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("location")
+            .filter(client=client, status__in=Appointment.OPEN, start__gt=now)
+            .order_by("start")
+        )
+        verdicts = {}
+        for appointment in appointments:
+            day = appointment.local_start.date()
+            if day not in verdicts:
+                verdicts[day] = eligibility(client, day)
+            if verdicts[day].allowed:
+                continue
+            if hold_and_tell(appointment, HoldCode.HEALTH_GATE, kind="gate"):
+                held.append(appointment)
+    return held
+
+
+def on_eligibility_changed(sender, *, client, **kwargs):
+    """The receiver of ``intake.signals.eligibility_changed`` (connected in apps.py)."""
+    recheck_client(client)
+
+
+def recheck_clients_with_open_visits(*, now=None) -> int:
+    """``recheck_client`` for every client with a future open appointment; how many held."""
+    now = now or timezone.now()
+    client_ids = (
+        Appointment.objects.filter(status__in=Appointment.OPEN, start__gt=now)
+        .values_list("client_id", flat=True)
+        .distinct()
+    )
+    held = 0
+    for client in ClientProfile.objects.filter(pk__in=client_ids):
+        held += len(recheck_client(client, now=now))
+    return held
 
 
 def record_visit(*, appointment, by, pain_score, notes="", now=None):

@@ -11,20 +11,21 @@ visit may still go ahead on its date: if not, the visit is held, the therapist i
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.booking import CHECKIN_HOLD_REASON
-from bookings.models import Appointment
+from bookings import tasks
+from bookings.booking import hold_and_tell
+from bookings.models import Appointment, HoldCode
 from clinic import clock
 from intake.eligibility import can_book
 
-# Hold reasons: front desk sees them, so never a health detail.
-REVIEW_HOLD_REASON = "Waiting for a therapist to look at an update before the visit."
-CALL_HOLD_REASON = "Waiting for a phone call with the clinic before the visit."
-# Holds the check-in may lift again; other holds are for staff to release.
-CHECKIN_HOLDS = (CHECKIN_HOLD_REASON, REVIEW_HOLD_REASON)
+# Holds the check-in may lift again, once the health form allows the visit on its date
+# (a later version, say); other holds are for staff to release.
+CHECKIN_HOLDS = (HoldCode.CHECKIN, HoldCode.REVIEW, HoldCode.HEALTH_GATE)
 
 YES = "yes"
 NO = "no"
@@ -57,12 +58,6 @@ def _eligibility(appointment):
     return can_book(appointment.client, on=local_date(appointment))
 
 
-def _notify_therapist(appointment, kind):
-    from bookings.tasks import send_therapist_notice
-
-    transaction.on_commit(lambda: send_therapist_notice.enqueue(appointment.pk, kind))
-
-
 def _locked(appointment):
     return (
         Appointment.objects.select_for_update(of=("self",))
@@ -76,20 +71,20 @@ def _confirm(appointment, verdict, now):
     if appointment.checkin_confirmed_at is None:
         appointment.checkin_confirmed_at = now
         fields.append("checkin_confirmed_at")
-    if appointment.status == Appointment.Status.HELD and appointment.hold_reason in CHECKIN_HOLDS:
+    if appointment.status == Appointment.Status.HELD and appointment.hold_code in CHECKIN_HOLDS:
         appointment.status = Appointment.Status.BOOKED
-        appointment.hold_reason = ""
-        fields += ["status", "hold_reason"]
+        appointment.hold_code = ""
+        fields += ["status", "hold_code"]
     if fields:
         appointment.save(update_fields=fields)
     return bool(fields)
 
 
 def _block(appointment):
-    # Once per hold, however often the client comes back to the page.
-    if appointment.hold_reason != REVIEW_HOLD_REASON:
-        appointment.hold(REVIEW_HOLD_REASON)
-        _notify_therapist(appointment, "hold")
+    # Once per hold, however often the client comes back to the page; a visit the new
+    # form already put on hold (recheck_client) stays held for staff to lift.
+    if appointment.hold_code != HoldCode.HEALTH_GATE:
+        hold_and_tell(appointment, HoldCode.REVIEW, kind="hold")
 
 
 def confirm_no_change(appointment, *, now=None):
@@ -113,9 +108,7 @@ def report_change_without_account(appointment, *, now=None):
     """No account to update the form with: the visit waits for a call; the therapist is told."""
     with transaction.atomic():
         appointment = _locked(appointment)
-        if appointment.hold_reason != CALL_HOLD_REASON:
-            appointment.hold(CALL_HOLD_REASON)
-            _notify_therapist(appointment, "call")
+        hold_and_tell(appointment, HoldCode.CALL, kind="call")
     return appointment
 
 
@@ -136,5 +129,7 @@ def apply_updated_intake(appointment, *, now=None):
             first_time = appointment.checkin_confirmed_at is None
             changed = _confirm(appointment, verdict, now)
             if verdict.needs_review and (first_time or changed):
-                _notify_therapist(appointment, "review")
+                transaction.on_commit(
+                    partial(tasks.send_therapist_notice.enqueue, appointment.pk, "review")
+                )
     return verdict

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from bookings.booking import BookingError, check_bookable
 from bookings.models import PlanKind, TreatmentPlan, Visit
 from clinic import clock
 from clinic.forms import DateField
@@ -50,20 +51,19 @@ def parse_start(value):
 
 
 class OfferedByTherapistMixin:
-    """A chosen therapist must offer the chosen service's technique."""
+    """The chosen service must be bookable with the chosen therapist (``check_bookable``)."""
+
+    in_plan = False
 
     def clean(self):
         data = super().clean()
         service, therapist = data.get("service"), data.get("therapist")
-        if (
-            service
-            and therapist
-            and not therapist.techniques.filter(pk=service.technique_id).exists()
-        ):
-            raise forms.ValidationError(
-                {"therapist": f"{therapist} does not offer {service.name.lower()}."},
-                code="not_offered",
-            )
+        if service:
+            try:
+                check_bookable(service, therapist, in_plan=self.in_plan)
+            except BookingError as error:
+                field = "therapist" if error.code == "not_offered" else "service"
+                self.add_error(field, forms.ValidationError(error.message, code=error.code))
         return data
 
 
@@ -89,7 +89,7 @@ class SlotSearchForm(OfferedByTherapistMixin, forms.Form):
         return day
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(OfferedByTherapistMixin, forms.Form):
     """The chosen time, carried in hidden fields from the times list to the confirm step."""
 
     service = forms.ModelChoiceField(Service.objects.none(), widget=forms.HiddenInput)

@@ -235,6 +235,20 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(start__gte=start, start__lt=end)
 
 
+class HoldCode(models.TextChoices):
+    """Why a visit waits. Code reads the code; pages show the label, which front desk
+    sees too, so no label carries a health detail."""
+
+    CHECKIN = "checkin", "Waiting for the pre-visit check-in."
+    REVIEW = "review", "Waiting for a therapist to look at an update before the visit."
+    CALL = "call", "Waiting for a phone call with the clinic before the visit."
+    HEALTH_GATE = (
+        "health_gate",
+        "Waiting for a therapist: the health form does not allow this visit yet.",
+    )
+    STAFF = "staff", "Held by the clinic."
+
+
 class Appointment(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"
@@ -272,10 +286,12 @@ class Appointment(models.Model):
     duration_minutes = models.PositiveSmallIntegerField()
     price = models.DecimalField(max_digits=8, decimal_places=2)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
-    hold_reason = models.CharField(
-        max_length=200,
+    hold_code = models.CharField(
+        "hold",
+        max_length=16,
+        choices=HoldCode.choices,
         blank=True,
-        help_text="Why the visit waits, in words without health details (front desk sees it).",
+        help_text="Why the visit waits.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -396,15 +412,21 @@ class Appointment(models.Model):
         self.cancel_reason = reason
         self.save(update_fields=["status", "cancelled_by", "cancel_reason"])
 
-    def hold(self, reason):
+    @property
+    def hold_reason(self) -> str:
+        """Why the visit waits, in words without health details (front desk reads them)."""
+        return self.get_hold_code_display() if self.hold_code else ""
+
+    def hold(self, code):
+        """Put the visit on hold for ``code`` (a :class:`HoldCode`)."""
         self.status = self.Status.HELD
-        self.hold_reason = reason
-        self.save(update_fields=["status", "hold_reason"])
+        self.hold_code = HoldCode(code)
+        self.save(update_fields=["status", "hold_code"])
 
     def release_hold(self):
         self.status = self.Status.BOOKED
-        self.hold_reason = ""
-        self.save(update_fields=["status", "hold_reason"])
+        self.hold_code = ""
+        self.save(update_fields=["status", "hold_code"])
 
 
 class Visit(models.Model):

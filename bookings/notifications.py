@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import calendars
+from clinic.models import Role, User
+from intake.eligibility import can_book
 from intake.models import Intake
 from intake.reading import reading_for_client
 
@@ -250,6 +252,44 @@ def deliver_therapist_notice(appointment, kind):
         "review_url": _review_url(appointment.client),
     }
     return _send("therapist_checkin", to=address, context=context)
+
+
+def deliver_desk_hold_notice(appointment):
+    """Tell front desk a visit is on hold for a therapist: time, client, never a reason."""
+    to = [
+        user.email
+        for user in User.objects.filter(groups__name=Role.FRONT_DESK, is_active=True)
+        if user.email
+    ]
+    if not to:
+        return None
+    context = {
+        "appointment": appointment,
+        "client_name": appointment.client.full_name,
+        "detail_url": _url("bookings:appointment_detail", appointment.pk),
+    }
+    subject, text, html = _render("desk_hold", context)
+    # One message each: front desk staff do not learn each other's addresses.
+    for address in to:
+        message = EmailMultiAlternatives(subject=subject, body=text, to=[address])
+        message.attach_alternative(html, "text/html")
+        message.send()
+    return to
+
+
+def deliver_client_hold_notice(appointment):
+    """Tell the client their visit is on hold, why and what to do: their own health words,
+    so only to an address they have proved (``ClientProfile.confirmed_email``)."""
+    client = appointment.client
+    if not client.confirmed_email:
+        return None
+    verdict = can_book(client, on=appointment.local_start.date())
+    context = {
+        **_appointment_context(appointment),
+        "verdict": verdict,
+        "next_url": calendars.absolute_url(verdict.next_url) if verdict.next_url else "",
+    }
+    return _send("client_hold", to=client.confirmed_email, context=context)
 
 
 def _review_url(client):

@@ -71,6 +71,26 @@ def send_therapist_notice(appointment_id: int, kind: str) -> bool:
 
 
 @task()
+def send_hold_notices(appointment_id: int, kind: str) -> bool:
+    """Tell who must act that a visit is on hold, if it is still held and ahead.
+
+    "gate" (the health form rules the visit out): the treating therapist, front desk (in
+    desk words) and the client (their own words, to a confirmed address only); "hold"
+    and "call" (from the check-in): the therapist.
+    """
+    appointment = _appointment(appointment_id)
+    if appointment is None or appointment.status != Appointment.Status.HELD:
+        return False
+    if appointment.start <= timezone.now():
+        return False
+    notifications.deliver_therapist_notice(appointment, kind)
+    if kind == "gate":
+        notifications.deliver_desk_hold_notice(appointment)
+        notifications.deliver_client_hold_notice(appointment)
+    return True
+
+
+@task()
 def send_plan_message(plan_id: int) -> bool:
     """E-mail the client a booked plan's visits (those still open when the task runs)."""
     plan = TreatmentPlan.objects.select_related("client__user").filter(pk=plan_id).first()

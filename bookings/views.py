@@ -208,7 +208,12 @@ def confirm(request):
         return _client_picker(request)
     form = ConfirmForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
-        messages.error(request, "That time could not be read. Please choose a time again.")
+        # A hand-edited request: say what is wrong with it when the form can tell.
+        problems = [e for name in ("therapist", "service") for e in form.errors.get(name, [])]
+        if problems:
+            messages.error(request, " ".join(problems))
+        else:
+            messages.error(request, "That time could not be read. Please choose a time again.")
         return redirect(reverse("bookings:book") + "?" + urlencode(_client_query(request, client)))
     service = form.cleaned_data["service"]
     therapist = form.cleaned_data["therapist"]
@@ -227,6 +232,11 @@ def confirm(request):
             )
         except SlotTaken as taken:
             return _taken_page(request, taken, client)
+        except BookingError as error:
+            messages.error(request, error.message)
+            return redirect(
+                reverse("bookings:book") + "?" + urlencode(_client_query(request, client))
+            )
         messages.success(request, "Booked. We have saved your appointment.")
         return redirect(reverse("bookings:appointment_detail", args=[appointment.pk]) + "?booked=1")
     location = therapist.locations.filter(active=True).first()

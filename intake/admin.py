@@ -2,9 +2,11 @@ from django.contrib import admin
 
 from clinic.access import has_health_permission
 from clinic.adminhelpers import HistoryAdmin
+from clinic.models import ClientProfile
 from intake.adminhelpers import HealthOnlyAdminMixin
 from intake.audit import log_access, log_reads
-from intake.models import Condition, HealthDataAccess, Intake, IntakeFlag, Review
+from intake.models import Condition, HealthDataAccess, Intake, IntakeFlag, Review, stronger
+from intake.signals import announce_eligibility_change
 
 
 @admin.register(Condition)
@@ -21,6 +23,18 @@ class ConditionAdmin(HistoryAdmin):
         ("For the client", {"fields": ("question", "help_text", "client_reason")}),
         ("For the therapist", {"fields": ("guidance", "sources")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        previous = Condition.objects.filter(pk=obj.pk).values_list("category", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if previous and stronger(previous, obj.category) != previous:
+            # A code made stronger applies to forms already sent (booking reads the live
+            # catalog): every client who answered it yes has their visits re-checked.
+            clients = ClientProfile.objects.filter(
+                intakes__in=Intake.objects.current().filter(flags__code=obj.code)
+            ).distinct()
+            for client in clients:
+                announce_eligibility_change(client)
 
     def get_readonly_fields(self, request, obj=None):
         # Codes are part of the public API and stored in old answers: never renamed.

@@ -14,6 +14,10 @@ The one place the rest of the system asks (DESIGN.md, "Clinical rules"):
 | review                    | yes; a therapist reviews before the visit                 |
 | clear                     | yes                                                       |
 
+Each row is checked on its own (a deferred client may need a physician's note too) and
+booking opens only when none refuses; the strongest refusal is the one explained. A
+flag's category is the stronger of the one it was screened with and the catalog's now.
+
 The verdict's words are the client's. Anyone else gets them through
 :meth:`Eligibility.for_viewer`, which gives people who may not read the client's health
 data (front desk, clinic admins) desk wording instead, and :func:`desk_status` is the
@@ -30,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.access import can_see_health_data
-from intake.models import Decision, Intake, Outcome, covered_codes
+from intake.models import Category, Decision, Intake, Outcome, covered_codes
 
 # Verdict codes front desk may be told plainly: they say nothing about health.
 DESK_PLAIN = {
@@ -68,6 +72,9 @@ class Eligibility:
     needs_checkin: bool = False
     # A red flag no therapist has acted on yet: someone must speak to the client today.
     urgent: bool = False
+    # Every reason booking is refused, strongest first ("code" is the first); empty when
+    # allowed.
+    blocks: tuple[str, ...] = ()
 
     def __bool__(self):
         return self.allowed
@@ -108,7 +115,7 @@ class Eligibility:
         return replace(self, reason=reason, next_step=next_step, next_url=None)
 
 
-def _no(code, reason, next_step, next_url=None, *, urgent=False):
+def _no(code, reason, next_step, next_url=None, *, urgent=False, blocks=()):
     return Eligibility(
         allowed=False,
         code=code,
@@ -116,14 +123,59 @@ def _no(code, reason, next_step, next_url=None, *, urgent=False):
         next_step=next_step,
         next_url=next_url,
         urgent=urgent,
+        blocks=tuple(blocks) or (code,),
     )
+
+
+# Blocking reasons, strongest first: the one shown is the first that applies.
+BLOCK_ORDER = ("refer", "not_suitable", "expired", "defer", "clearance_pending")
+
+
+def blocking_reasons(current: Intake, *, on: date, flags=None, clearances=None) -> tuple[str, ...]:
+    """Every reason the completed intake ``current`` rules out a visit on ``on``.
+
+    Each reason is checked on its own, none skipping another (a deferred client may also
+    need a physician's note); strongest first, in :data:`BLOCK_ORDER`. ``flags`` (with
+    ``live_category``) and ``clearances`` may be passed to save their queries.
+    """
+    if flags is None:
+        flags = list(current.flags.with_live_category())
+    categories = {flag.effective_category for flag in flags}
+    found = set()
+    if current.outcome == Outcome.REFER or Category.REFER in categories:
+        found.add("refer")
+    if current.decision == Decision.NOT_SUITABLE:
+        found.add("not_suitable")
+    if current.is_expired(on):
+        found.add("expired")
+    deferred = current.outcome == Outcome.DEFER or Category.DEFER in categories
+    if deferred and on < current.defer_until:
+        found.add("defer")
+    needed = set(current.clearance_codes(flags))
+    if needed:
+        if clearances is None:
+            clearances = current.clearances.all()
+        if not needed <= covered_codes(clearances, on):
+            found.add("clearance_pending")
+    return tuple(code for code in BLOCK_ORDER if code in found)
 
 
 def can_book(client, *, on: date) -> Eligibility:
     """May ``client`` (a ClientProfile) book a visit on the date ``on``?
 
-    At most three queries: the current intake and any draft, then its flags and
-    clearances when the outcome needs them.
+    Every blocking reason is collected first (:func:`blocking_reasons`), then the
+    strongest is explained; ``blocks`` lists them all. At most four queries: the current
+    intake and any draft, its flags, its clearances when a code needs one, and the
+    clinic's time zone for the form's dates.
+    """
+    return can_book_on_days(client, [on])[on]
+
+
+def can_book_on_days(client, days) -> dict[date, Eligibility]:
+    """:func:`can_book` for each of ``days``, reading the health form once.
+
+    A treatment plan asks about every session's day; the queries do not grow with the
+    number of days.
     """
     rows = list(Intake.objects.filter(client=client).filter(Q(is_current=True) | Q(status="draft")))
     current = next((i for i in rows if i.is_current and i.is_completed), None)
@@ -131,79 +183,98 @@ def can_book(client, *, on: date) -> Eligibility:
     start_url = reverse("intake:start")
 
     if current is None:
+        # Nothing to screen: no other reason can be known.
         if draft is not None:
-            return _no(
+            verdict = _no(
                 "draft",
                 "Your health form is not finished yet.",
                 "Finish your health form; then you can book.",
                 start_url,
             )
-        return _no(
-            "no_intake",
-            "We need your health form before your first visit.",
-            "Fill in the health form; it takes about ten minutes.",
-            start_url,
-        )
-    if current.is_expired(on):
-        return _no(
-            "expired",
-            "Your health form is more than 12 months old on that day.",
-            "Please update your health form; then you can book.",
-            reverse("intake:update"),
-        )
-    if current.decision == Decision.NOT_SUITABLE:
-        return _no(
-            "not_suitable",
-            "Your therapist has decided massage is not suitable for you at the moment.",
-            "Please talk to your doctor. You can update your health form if things change.",
-            current.get_absolute_url(),
-        )
-    if current.outcome == Outcome.REFER:
-        return _no(
-            "refer",
-            "Your answers show you need to see a doctor before any massage.",
-            "Please get medical care first. Update your health form once a doctor has seen you.",
-            current.get_absolute_url(),
-            urgent=current.needs_urgent_attention,
-        )
-    if current.outcome == Outcome.DEFER:
-        if on < current.defer_until:
+        else:
+            verdict = _no(
+                "no_intake",
+                "We need your health form before your first visit.",
+                "Fill in the health form; it takes about ten minutes.",
+                start_url,
+            )
+        return dict.fromkeys(days, verdict)
+    flags = list(current.flags.with_live_category())
+    clearances = list(current.clearances.all()) if current.clearance_codes(flags) else []
+    return {day: _verdict(current, flags, clearances, on=day) for day in days}
+
+
+def _verdict(current, flags, clearances, *, on: date) -> Eligibility:
+    """The verdict for one day, from what :func:`can_book_on_days` read."""
+    blocks = blocking_reasons(current, on=on, flags=flags, clearances=clearances)
+    outcome_url = current.get_absolute_url()
+    if blocks:
+        first = blocks[0]
+        if first == "refer":
+            return _no(
+                "refer",
+                "Your answers show you need to see a doctor before any massage.",
+                "Please get medical care first. Update your health form once a doctor has seen you.",
+                outcome_url,
+                urgent=not current.decision,
+                blocks=blocks,
+            )
+        if first == "not_suitable":
+            return _no(
+                "not_suitable",
+                "Your therapist has decided massage is not suitable for you at the moment.",
+                "Please talk to your doctor. You can update your health form if things change.",
+                outcome_url,
+                blocks=blocks,
+            )
+        if first == "expired":
+            return _no(
+                "expired",
+                "Your health form is more than 12 months old on that day.",
+                "Please update your health form; then you can book.",
+                reverse("intake:update"),
+                blocks=blocks,
+            )
+        if first == "defer":
+            next_step = f"You can book from {current.defer_until:%-d %B %Y}."
+            if "clearance_pending" in blocks:
+                next_step = (
+                    f"From {current.defer_until:%-d %B %Y}, once we have your doctor's note. "
+                    "Send us your doctor's note; a therapist records it."
+                )
             return _no(
                 "defer",
                 "Your answers show massage should wait for a few days.",
-                f"You can book from {current.defer_until:%-d %B %Y}.",
-                current.get_absolute_url(),
+                next_step,
+                outcome_url,
+                blocks=blocks,
             )
-        return Eligibility(
-            allowed=True,
-            code="ok",
-            reason="You can book. We will ask how you are before your visit.",
-            next_step="Choose a time.",
-            needs_review=not current.decision,
-            needs_checkin=True,
+        return _no(
+            "clearance_pending",
+            "We need a note from your doctor saying massage is suitable for you.",
+            "Send us your doctor's note; booking opens once a therapist has recorded it.",
+            outcome_url,
+            blocks=blocks,
         )
-    if current.outcome == Outcome.CLEARANCE or current.decision == Decision.CLEARANCE_REQUIRED:
-        needed = set(current.clearance_codes())
-        covered = covered_codes(current.clearances.all(), on)
-        if not needed <= covered:
-            return _no(
-                "clearance_pending",
-                "We need a note from your doctor saying massage is suitable for you.",
-                "Send us your doctor's note; booking opens once a therapist has recorded it.",
-                current.get_absolute_url(),
-            )
-        return Eligibility(
-            allowed=True, code="ok", reason="You can book.", next_step="Choose a time."
-        )
-    if current.outcome == Outcome.REVIEW:
-        return Eligibility(
-            allowed=True,
-            code="ok",
-            reason="You can book. A therapist reads your answers before your visit.",
-            next_step="Choose a time.",
-            needs_review=not current.decision,
-        )
-    return Eligibility(allowed=True, code="ok", reason="You can book.", next_step="Choose a time.")
+    categories = {flag.effective_category for flag in flags}
+    deferred = current.outcome == Outcome.DEFER or Category.DEFER in categories
+    # A clearance outcome needs no extra review: a therapist recorded the note.
+    reviewable = deferred or current.outcome == Outcome.REVIEW
+    needs_review = reviewable and not current.decision
+    if deferred:
+        reason = "You can book. We will ask how you are before your visit."
+    elif needs_review:
+        reason = "You can book. A therapist reads your answers before your visit."
+    else:
+        reason = "You can book."
+    return Eligibility(
+        allowed=True,
+        code="ok",
+        reason=reason,
+        next_step="Choose a time.",
+        needs_review=needs_review,
+        needs_checkin=deferred,
+    )
 
 
 def public_status(client, *, on: date | None = None) -> str:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -22,6 +22,7 @@ from clinic import clock
 from clinic.validators import validate_sensible_date
 from intake import screening
 from intake.catalog import CATEGORIES
+from intake.signals import announce_eligibility_change
 
 # An intake answers "how are you now": after this long it must be renewed before booking.
 VALID_FOR_YEARS = 1
@@ -414,12 +415,27 @@ class Intake(models.Model):
             or (self.is_current and self.decision == Decision.CLEARANCE_REQUIRED)
         )
 
-    def clearance_codes(self) -> list[str]:
-        """Codes a physician's clearance must cover before booking opens."""
-        codes = [f.code for f in self.flags.all() if f.category == Category.CLEARANCE]
+    def clearance_codes(self, flags=None) -> list[str]:
+        """Codes a physician's clearance must cover before booking opens.
+
+        Every code whose category (the stronger of then and now, see
+        :attr:`IntakeFlag.effective_category`) is clearance; when a therapist asked for a
+        clearance and no code is in that category, every code answered yes.
+        """
+        flags = list(self.flags.with_live_category() if flags is None else flags)
+        codes = [f.code for f in flags if f.effective_category == Category.CLEARANCE]
         if not codes and self.decision == Decision.CLEARANCE_REQUIRED:
-            codes = [f.code for f in self.flags.all()]
+            codes = [f.code for f in flags]
         return codes
+
+    def unanswered(self, codes) -> set[str]:
+        """Which of ``codes`` (the active catalog's) have no explicit yes or no yet.
+
+        Set difference, not a subset test on the keys: a question retired and another
+        added while the form was being filled in leaves the new one unanswered, even
+        though as many questions were answered as there are now.
+        """
+        return set(codes) - {code for code, value in self.answers.items() if value in (True, False)}
 
     def answers_prefill(self) -> dict:
         """The answers a new version starts from."""
@@ -486,7 +502,30 @@ class Intake(models.Model):
             )
             if previous is not None:
                 Clearance.carry_over(previous=previous, to=self)
+            announce_eligibility_change(self.client)
         return True
+
+
+# Index 0 is the strongest category (refer), as in the catalog's own order.
+STRENGTH = {category: rank for rank, category in enumerate(CATEGORIES)}
+
+
+def stronger(*categories: str | None) -> str | None:
+    """The strongest of ``categories`` (``None`` and unknown values ignored)."""
+    known = [c for c in categories if c in STRENGTH]
+    return min(known, key=STRENGTH.__getitem__) if known else None
+
+
+class IntakeFlagQuerySet(models.QuerySet):
+    def with_live_category(self):
+        """Each flag with ``live_category``: its code's category in the catalog today.
+
+        A flag keeps the category it had when the intake was screened; staff may since
+        have made the code stronger in the catalog (say clearance to refer). Booking
+        follows the stronger of the two, so the change applies to forms already sent.
+        """
+        live = Condition.objects.filter(code=OuterRef("code")).values("category")[:1]
+        return self.annotate(live_category=Subquery(live))
 
 
 class IntakeFlag(models.Model):
@@ -499,6 +538,8 @@ class IntakeFlag(models.Model):
     urgent = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = IntakeFlagQuerySet.as_manager()
+
     class Meta:
         ordering = ["position"]
         constraints = [
@@ -507,6 +548,11 @@ class IntakeFlag(models.Model):
 
     def __str__(self):
         return f"{self.code} ({self.category})"
+
+    @property
+    def effective_category(self) -> str:
+        """The stronger of the category at screening and the catalog's now, if annotated."""
+        return stronger(self.category, getattr(self, "live_category", None)) or self.category
 
 
 class Review(models.Model):

@@ -36,6 +36,7 @@ from intake.models import (
 )
 from intake.reading import reading_for_intake
 from intake.screening import OUTCOME_BY_CATEGORY
+from intake.signals import announce_eligibility_change
 from intake.tasks import enqueue_decision_email, enqueue_urgent_email
 
 
@@ -281,7 +282,7 @@ def step(request, public_id, number):
         if number < Intake.STEP_CONSENT:
             return redirect("intake:step", intake.public_id, number + 1)
         # Every step must have been saved, whatever order the requests came in.
-        if intake.answers.keys() < {c.code for c in Condition.objects.active()}:
+        if intake.unanswered(Condition.objects.active().values_list("code", flat=True)):
             messages.error(request, "Some health questions still need an answer.")
             return redirect("intake:step", intake.public_id, Intake.STEP_HEALTH)
         if intake.complete(on=today):
@@ -518,6 +519,7 @@ def review(request, public_id):
                 intake.decision = decision.decision
                 intake.decided_at = decision.created_at
                 intake.save(update_fields=["decision", "decided_at", "updated_at"])
+                announce_eligibility_change(client)
                 therapist = getattr(request.user, "therapist", None)
                 if therapist is not None:
                     # The reviewer now looks after this client's safety: keep access.

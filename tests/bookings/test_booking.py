@@ -3,8 +3,8 @@ from unittest import mock
 
 import time_machine
 
-from bookings.booking import CHECKIN_HOLD_REASON, NotAllowed, SlotTaken, book_appointment
-from bookings.models import Appointment
+from bookings.booking import NotAllowed, SlotTaken, book_appointment
+from bookings.models import Appointment, HoldCode
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc, weekday_hours
 from tests.intake.factories import make_intake, record_clearance
@@ -136,7 +136,7 @@ class BookingGatedByIntakeTests(ClinicTestCase):
         make_intake(self.client_profile, yes={"fever"})
         appointment = self.book(start=utc(2026, 3, 10, 10, 0))
         self.assertEqual(appointment.status, Appointment.Status.HELD)
-        self.assertEqual(appointment.hold_reason, CHECKIN_HOLD_REASON)
+        self.assertEqual(appointment.hold_code, HoldCode.CHECKIN)
 
     def test_clearance_pending_blocks_booking(self):
         make_intake(self.client_profile, yes={"diabetes"})

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import escape
 
-from bookings.models import Appointment
+from bookings.models import Appointment, HoldCode
 from intake.eligibility import DESK_ATTENTION, DESK_ATTENTION_REASON, DESK_URGENT, can_book
 from tests.base import ClinicTestCase, make_user
 from tests.bookings.helpers import BookingViewCase, make_appointment, utc
@@ -61,7 +61,7 @@ class DeskWordingTests(BookingViewCase, ClinicTestCase):
             "client_detail": self.client.get(self.client_profile.get_absolute_url()),
         }
         Appointment.objects.filter(pk=self.appointment.pk).update(
-            status=Appointment.Status.HELD, hold_reason="Waiting for a therapist."
+            status=Appointment.Status.HELD, hold_code=HoldCode.HEALTH_GATE
         )
         pages["appointment_detail (hold)"] = self.client.get(
             reverse("bookings:appointment_detail", args=[self.appointment.pk])
@@ -70,7 +70,7 @@ class DeskWordingTests(BookingViewCase, ClinicTestCase):
             reverse("bookings:release_hold", args=[self.appointment.pk]), follow=True
         )
         Appointment.objects.filter(pk=self.appointment.pk).update(
-            status=Appointment.Status.BOOKED, hold_reason=""
+            status=Appointment.Status.BOOKED, hold_code=""
         )
         move_url = reverse("bookings:reschedule", args=[self.appointment.pk])
         choices = self.client.get(move_url).context["form"].fields["start"].choices

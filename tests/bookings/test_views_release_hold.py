@@ -2,8 +2,7 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
-from bookings.booking import CHECKIN_HOLD_REASON
-from bookings.models import Appointment
+from bookings.models import Appointment, HoldCode
 from intake.eligibility import DESK_ATTENTION_REASON, DESK_URGENT
 from tests.base import ClinicTestCase, make_therapist
 from tests.bookings.helpers import BookingViewCase, make_appointment, utc
@@ -37,7 +36,7 @@ class ReleaseHoldTests(BookingViewCase, ClinicTestCase):
             self.room,
             START,
             status=Appointment.Status.HELD,
-            hold_reason=CHECKIN_HOLD_REASON,
+            hold_code=HoldCode.CHECKIN,
         )
         self.url = reverse("bookings:release_hold", args=[self.appointment.pk])
         self.detail_url = reverse("bookings:appointment_detail", args=[self.appointment.pk])
@@ -45,7 +44,8 @@ class ReleaseHoldTests(BookingViewCase, ClinicTestCase):
     def assert_still_held(self):
         self.appointment.refresh_from_db()
         self.assertEqual(self.appointment.status, Appointment.Status.HELD)
-        self.assertEqual(self.appointment.hold_reason, CHECKIN_HOLD_REASON)
+        # A refer form re-holds it for the health gate (issue 9): held either way.
+        self.assertIn(self.appointment.hold_code, (HoldCode.CHECKIN, HoldCode.HEALTH_GATE))
 
     def refer_the_client(self):
         make_intake(self.client_profile, yes={"saddle_numbness"})
@@ -79,7 +79,7 @@ class ReleaseHoldTests(BookingViewCase, ClinicTestCase):
         self.assertContains(response, "The hold is lifted: the appointment is booked.")
         self.appointment.refresh_from_db()
         self.assertEqual(self.appointment.status, Appointment.Status.BOOKED)
-        self.assertEqual(self.appointment.hold_reason, "")
+        self.assertEqual(self.appointment.hold_code, "")
         self.assertNotContains(response, self.url)
 
     def test_the_treating_therapist_lifts_the_hold(self):
@@ -124,7 +124,7 @@ class ReleaseHoldTests(BookingViewCase, ClinicTestCase):
             self.room,
             utc(2026, 3, 5, 10, 0),  # Thursday: the fever defers booking until 8 March
             status=Appointment.Status.HELD,
-            hold_reason=CHECKIN_HOLD_REASON,
+            hold_code=HoldCode.CHECKIN,
         )
         self.login(self.front_desk_user)
         response = self.client.post(reverse("bookings:release_hold", args=[early.pk]), follow=True)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from intake.eligibility import can_book, public_status
-from intake.models import Decision, Intake
+from intake.models import Condition, Decision, Intake
 from tests.base import ClinicTestCase
 from tests.intake.factories import make_intake, record_clearance
 
@@ -149,3 +149,101 @@ class PublicStatusTests(ClinicTestCase):
         make_intake(self.client_profile, completed_at=COMPLETED)
         assert public_status(self.client_profile) == "Can be booked"
         assert public_status(self.client_profile, on=date(2027, 3, 2)) == "Renewal due"
+
+
+@time_machine.travel(COMPLETED, tick=False)
+class EveryBlockingReasonTests(ClinicTestCase):
+    """Issue 9, finding 1: each blocking reason is checked on its own; none hides another."""
+
+    def test_defer_and_clearance_without_a_note_stays_closed_after_the_defer_period(self):
+        make_intake(
+            self.client_profile, yes={"fever", "fracture_or_bone_injury"}, completed_at=COMPLETED
+        )
+
+        result = can_book(self.client_profile, on=DAY + timedelta(days=8))
+
+        assert (result.allowed, result.code, result.blocks) == (
+            False,
+            "clearance_pending",
+            ("clearance_pending",),
+        )
+
+    def test_defer_and_clearance_with_a_note_opens_after_the_defer_period_with_a_check_in(self):
+        intake = make_intake(
+            self.client_profile, yes={"fever", "fracture_or_bone_injury"}, completed_at=COMPLETED
+        )
+        record_clearance(intake, codes=["fracture_or_bone_injury"], by=self.therapist_user)
+
+        result = can_book(self.client_profile, on=DAY + timedelta(days=8))
+
+        assert (result.allowed, result.needs_checkin, result.blocks) == (True, True, ())
+
+    def test_during_the_defer_period_both_reasons_are_listed_and_defer_is_shown(self):
+        make_intake(
+            self.client_profile, yes={"fever", "fracture_or_bone_injury"}, completed_at=COMPLETED
+        )
+
+        result = can_book(self.client_profile, on=DAY + timedelta(days=2))
+
+        assert (result.code, result.blocks) == ("defer", ("defer", "clearance_pending"))
+        assert "doctor's note" in result.next_step
+
+    def test_a_decision_asking_for_clearance_on_a_defer_intake_closes_booking_after_the_period(
+        self,
+    ):
+        intake = make_intake(self.client_profile, yes={"fever"}, completed_at=COMPLETED)
+        _decide(intake, Decision.CLEARANCE_REQUIRED)
+
+        result = can_book(self.client_profile, on=DAY + timedelta(days=8))
+
+        assert (result.allowed, result.code) == (False, "clearance_pending")
+
+    def test_a_decision_asking_for_clearance_is_lifted_by_a_note_covering_every_flag(self):
+        intake = make_intake(self.client_profile, yes={"fever"}, completed_at=COMPLETED)
+        _decide(intake, Decision.CLEARANCE_REQUIRED)
+        record_clearance(intake, codes=["fever"], by=self.therapist_user)
+
+        assert can_book(self.client_profile, on=DAY + timedelta(days=8)).allowed is True
+
+    def test_refer_is_shown_before_every_other_reason(self):
+        intake = make_intake(
+            self.client_profile,
+            yes={"saddle_numbness", "fever", "diabetes"},
+            completed_at=COMPLETED,
+        )
+        _decide(intake, Decision.NOT_SUITABLE)
+
+        result = can_book(self.client_profile, on=DAY + timedelta(days=1))
+
+        assert result.blocks == ("refer", "not_suitable", "defer", "clearance_pending")
+        assert result.code == "refer"
+
+    def test_not_suitable_is_shown_before_an_expired_form(self):
+        intake = make_intake(self.client_profile, yes={"rash"}, completed_at=COMPLETED)
+        _decide(intake, Decision.NOT_SUITABLE)
+
+        result = can_book(self.client_profile, on=date(2027, 3, 2))
+
+        assert result.blocks == ("not_suitable", "expired")
+
+    def test_an_expired_form_with_a_missing_note_lists_both(self):
+        make_intake(self.client_profile, yes={"diabetes"}, completed_at=COMPLETED)
+
+        result = can_book(self.client_profile, on=date(2027, 3, 2))
+
+        assert (result.code, result.blocks) == ("expired", ("expired", "clearance_pending"))
+
+    def test_a_code_made_stronger_in_the_catalog_closes_booking_for_forms_already_sent(self):
+        make_intake(self.client_profile, yes={"varicose_veins"}, completed_at=COMPLETED)
+        assert can_book(self.client_profile, on=DAY).allowed is True
+
+        Condition.objects.filter(code="varicose_veins").update(category="clearance")
+
+        assert can_book(self.client_profile, on=DAY).code == "clearance_pending"
+
+    def test_a_code_made_weaker_in_the_catalog_does_not_open_booking_by_itself(self):
+        make_intake(self.client_profile, yes={"diabetes"}, completed_at=COMPLETED)
+
+        Condition.objects.filter(code="diabetes").update(category="caution")
+
+        assert can_book(self.client_profile, on=DAY).code == "clearance_pending"

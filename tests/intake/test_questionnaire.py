@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.urls import reverse
 
-from intake.models import HealthDataAccess, Intake
+from intake.models import Condition, HealthDataAccess, Intake
 from tests.base import ClinicTestCase, make_client
 from tests.intake.factories import make_intake
 from tests.intake.helpers import PAIN, health_answers
@@ -134,6 +134,29 @@ class QuestionnaireTests(ClinicTestCase):
         assert response.context["form"].errors["q_saddle_numbness"] == ["Please answer yes or no."]
         intake.refresh_from_db()
         assert intake.answers == {}
+
+    def test_a_question_added_while_filling_in_must_be_answered_even_if_another_was_retired(
+        self,
+    ):
+        intake = self.start()
+        self.client.post(self.step_url(intake, 1), PAIN)
+        self.client.post(self.step_url(intake, 2), health_answers())
+        Condition.objects.filter(code="rash").update(active=False)
+        Condition.objects.create(
+            code="new_question",
+            category="clearance",
+            question="A new question?",
+            client_reason="New.",
+            guidance="New.",
+        )
+
+        response = self.client.post(
+            self.step_url(intake, 3), {"agree": "on", "signature_name": "Ann Client"}
+        )
+
+        self.assertRedirects(response, self.step_url(intake, 2))
+        intake.refresh_from_db()
+        assert intake.status == "draft"
 
     def test_health_questions_have_no_default_answer_and_urgent_ones_come_first(self):
         intake = self.start()
