@@ -31,8 +31,8 @@ from datetime import date
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
+from clinic import clock
 from intake.access import can_see_health_data
 from intake.models import Category, Decision, Intake, Outcome, covered_codes
 
@@ -283,5 +283,5 @@ def public_status(client, *, on: date | None = None) -> str:
     One rule for every desk page (client page, desk "form sent" page):
     :attr:`Eligibility.desk_status` of the booking verdict.
     """
-    on = on or timezone.localdate()
+    on = on or clock.today()
     return can_book(client, on=on).desk_status
