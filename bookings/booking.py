@@ -30,6 +30,7 @@ from bookings.models import Appointment, HoldCode, PlanKind, PlanStatus, Treatme
 from bookings.planning import MIN_GAP_HOURS, PlanRecommendation, recommend_plan, session_targets
 from clinic import clock
 from clinic.models import ClientProfile, Service, Therapist
+from clinic.roles import is_staff_booker
 from intake.audit import log_access
 from intake.eligibility import can_book, can_book_on_days
 from intake.models import Intake
@@ -70,10 +71,6 @@ class NotAllowed(BookingError):
     def __init__(self, eligibility):
         super().__init__(eligibility.reason, code=eligibility.code)
         self.eligibility = eligibility
-
-
-def is_staff_booker(user):
-    return bool(user) and (user.is_therapist or user.is_front_desk or user.is_clinic_admin)
 
 
 def eligibility(client, day: date):

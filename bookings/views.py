@@ -36,9 +36,10 @@ from bookings.forms import (
 )
 from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan
 from clinic import clock
-from clinic.access import no_store, role_required
+from clinic.access import get_own_profile, no_store, role_required
 from clinic.forms import ClientSearchForm
 from clinic.models import ClientProfile, Role, Service, Therapist
+from clinic.roles import is_desk, is_staff_booker
 from intake.access import can_see_health_data
 from intake.eligibility import DESK_URGENT
 from intake.models import Intake
@@ -55,17 +56,13 @@ def _today():
     return clock.today()
 
 
-def _is_desk(user):
-    return user.is_front_desk or user.is_clinic_admin
-
-
 def _client_for_booking(request):
     """The client being booked for: oneself, or (front desk) the one named in the request.
 
     Returns None for front desk until a client is chosen.
     """
     user = request.user
-    if _is_desk(user):
+    if is_desk(user):
         public_id = request.POST.get("client") or request.GET.get("client")
         if not public_id:
             return None
@@ -73,17 +70,14 @@ def _client_for_booking(request):
             return ClientProfile.objects.select_related("user").get(public_id=public_id)
         except (ClientProfile.DoesNotExist, ValueError, ValidationError):
             raise Http404("No such client.") from None
-    try:
-        return ClientProfile.objects.select_related("user").get(user=user)
-    except ClientProfile.DoesNotExist:
-        raise Http404("No client profile for this account.") from None
+    return get_own_profile(request)
 
 
 def _appointments_for(user):
     appointments = Appointment.objects.select_related(
         "client__user", "therapist__user", "service", "location", "room", "plan"
     )
-    if user.is_superuser or _is_desk(user):
+    if user.is_superuser or is_desk(user):
         return appointments
     if user.is_therapist:
         return appointments.filter(therapist__user=user)
@@ -104,7 +98,7 @@ def _get_plan_for_user(request, pk):
             Appointment.objects.select_related("therapist__user", "location").order_by("start"),
         )
     )
-    if not (user.is_superuser or _is_desk(user)):
+    if not (user.is_superuser or is_desk(user)):
         if user.is_therapist:
             plans = plans.filter(client__care_team__user=user)
         else:
@@ -114,7 +108,7 @@ def _get_plan_for_user(request, pk):
 
 def _client_query(request, client):
     """The client named in links and redirects: needed only when front desk books."""
-    if client is None or not _is_desk(request.user):
+    if client is None or not is_desk(request.user):
         return {}
     return {"client": str(client.public_id)}
 
@@ -151,7 +145,7 @@ def book(request):
     today = _today()
     data = request.GET if "service" in request.GET else None
     form = SlotSearchForm(data, today=today, initial={"day": today})
-    context = {"form": form, "client": client, "for_someone_else": _is_desk(request.user)}
+    context = {"form": form, "client": client, "for_someone_else": is_desk(request.user)}
     if form.is_valid():
         service = form.cleaned_data["service"]
         therapist = form.cleaned_data["therapist"]
@@ -161,7 +155,7 @@ def book(request):
         # Eligibility is falsy when booking is refused, so templates test this instead.
         context["refused"] = not verdict.allowed
         if verdict.allowed:
-            staff = _is_desk(request.user)
+            staff = is_desk(request.user)
             therapists = [therapist] if therapist else list(therapists_for(service))
             found = slots_by_therapist(therapists, service, day, day, notice=not staff)
             times = []
@@ -273,10 +267,7 @@ def _taken_page(request, taken, client):
 @no_store
 @require_safe
 def my_appointments(request):
-    try:
-        client = request.user.client_profile
-    except ClientProfile.DoesNotExist:
-        raise Http404("No client profile for this account.") from None
+    client = get_own_profile(request)
     now = timezone.now()
     appointments = Appointment.objects.for_client(client).select_related(
         "therapist__user", "service", "location", "room"
@@ -324,14 +315,14 @@ def appointment_detail(request, pk):
             "may_release_hold": may_release_hold,
             "hold_refusal": hold_refusal,
             "is_own": appointment.client.user_id == user.pk,
-            "is_staff": booking.is_staff_booker(user),
+            "is_staff": is_staff_booker(user),
             # A cancellation reason may be about the client's health (their own words).
             "may_read_reason": can_see_health_data(user, appointment.client),
             "may_reschedule": appointment.client_may_reschedule(now)
-            or (booking.is_staff_booker(user) and appointment.is_open),
+            or (is_staff_booker(user) and appointment.is_open),
             "may_cancel": appointment.client_may_cancel(now)
-            or (booking.is_staff_booker(user) and appointment.is_open),
-            "may_mark_no_show": booking.is_staff_booker(user) and appointment.may_mark_no_show(now),
+            or (is_staff_booker(user) and appointment.is_open),
+            "may_mark_no_show": is_staff_booker(user) and appointment.may_mark_no_show(now),
             "may_record_visit": user.is_therapist
             and appointment.therapist.user_id == user.pk
             and appointment.is_open
@@ -347,7 +338,7 @@ def appointment_detail(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request, pk):
     appointment = _get_appointment_for_user(request, pk)
-    staff = booking.is_staff_booker(request.user)
+    staff = is_staff_booker(request.user)
     now = timezone.now()
     form = CancelForm(request.POST if request.method == "POST" else None, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -380,7 +371,7 @@ def cancel(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def reschedule(request, pk):
     appointment = _get_appointment_for_user(request, pk)
-    staff = booking.is_staff_booker(request.user)
+    staff = is_staff_booker(request.user)
     now = timezone.now()
     if not staff and not appointment.client_may_reschedule(now):
         return render(
@@ -425,7 +416,7 @@ def _is_treating_therapist(user, appointment):
 
 def _may_release_hold(user, appointment):
     return (
-        user.is_superuser or _is_desk(user) or _is_treating_therapist(user, appointment)
+        user.is_superuser or is_desk(user) or _is_treating_therapist(user, appointment)
     ) and appointment.status == Appointment.Status.HELD
 
 

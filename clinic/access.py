@@ -5,6 +5,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from clinic.models import ClientProfile
 
 # Given to no group: owners grant it person by person (DESIGN.md, "Who uses it").
 HEALTH_PERMISSION = "intake.view_health_data"
@@ -69,3 +72,11 @@ def no_store(view):
         return response
 
     return wrapped
+
+
+def get_own_profile(request) -> ClientProfile:
+    """The logged-in user's own client profile, or 404 (staff have none)."""
+    try:
+        return ClientProfile.objects.select_related("user").get(user=request.user)
+    except ClientProfile.DoesNotExist:
+        raise Http404("No client profile for this account.") from None

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 from bookings.availability import local_day_bounds
 from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit
 from clinic import clock
-from clinic.access import no_store, role_required
-from clinic.models import ClientProfile, Role, Therapist
+from clinic.access import get_own_profile, no_store, role_required
+from clinic.models import Role, Therapist
 from intake.audit import log_access
 from intake.models import Intake
 from intake.reading import reading_for_intake
@@ -86,10 +86,7 @@ def _sparkline(scores):
 @require_safe
 def client_dashboard(request):
     """Next visit, plan progress, pain over time, health-form status and reading."""
-    try:
-        client = ClientProfile.objects.get(user=request.user)
-    except ClientProfile.DoesNotExist:
-        raise Http404("No client profile for this account.") from None
+    client = get_own_profile(request)
     now = timezone.now()
     next_appointment = (
         Appointment.objects.for_client(client)

@@ -1,10 +1,22 @@
-"""Role groups and their permissions, as data migrations set them up.
+"""Who is what: the one definition of each role check, and the role groups' permissions.
 
-Each app's data migration calls ``grant`` for the permissions its models add, so the
-groups stay complete as apps arrive. Functions take the migration's ``apps`` registry.
+``is_desk`` and ``is_staff_booker`` are what views, forms and the admin ask. The other
+functions set up the groups in data migrations: each app's data migration calls
+``grant`` for the permissions its models add (they take the migration's ``apps``).
 """
 
 from django.contrib.auth.management import create_permissions
+
+
+def is_desk(user) -> bool:
+    """Books and moves for any client and sees every schedule: front desk, clinic admins
+    (owners included)."""
+    return bool(user) and user.is_authenticated and (user.is_front_desk or user.is_clinic_admin)
+
+
+def is_staff_booker(user) -> bool:
+    """Books without the client's notice period or cancellation window: any staff role."""
+    return bool(user) and user.is_authenticated and (user.is_therapist or is_desk(user))
 
 
 def ensure_permissions(apps):

@@ -2,22 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic import accounts, clock
-from clinic.access import no_store
+from clinic.access import get_own_profile, no_store
 from clinic.forms import ChoosePasswordForm, ClientProfileForm, ClientSearchForm, SignUpForm
 from clinic.models import ClientProfile, Service, Therapist, User
 from intake.eligibility import public_status
-
-
-def _get_own_profile(request):
-    try:
-        return request.user.client_profile
-    except ClientProfile.DoesNotExist:
-        raise Http404("No client profile for this account.") from None
 
 
 def _get_client_for_staff(request, public_id):
@@ -104,7 +96,7 @@ def confirm_email(request, token):
 @no_store
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
-    client = _get_own_profile(request)
+    client = get_own_profile(request)
     form = ClientProfileForm(request.POST or None, instance=client, submit_label="Save my details")
     if request.method == "POST" and form.is_valid():
         form.save()

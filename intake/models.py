@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import clock
+from clinic.dates import add_years
 from clinic.validators import validate_sensible_date
 from intake import screening
 from intake.catalog import CATEGORIES
@@ -28,14 +29,6 @@ from intake.signals import announce_eligibility_change
 VALID_FOR_YEARS = 1
 # A deferred client may book again this many days after the intake was completed.
 DEFER_DAYS = 7
-
-
-def add_years(day: date, years: int) -> date:
-    """The same calendar day ``years`` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 class Category(models.TextChoices):

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic import clock
-from clinic.access import no_store, role_required
+from clinic.access import get_own_profile, no_store, role_required
 from clinic.models import ClientProfile, Location, Role, Technique
 from intake.access import can_review, can_see_health_data, is_owner
 from intake.audit import log_access, log_reads
@@ -38,13 +38,6 @@ from intake.reading import reading_for_intake
 from intake.screening import OUTCOME_BY_CATEGORY
 from intake.signals import announce_eligibility_change
 from intake.tasks import enqueue_decision_email, enqueue_urgent_email
-
-
-def _get_own_profile(request) -> ClientProfile:
-    try:
-        return request.user.client_profile
-    except ClientProfile.DoesNotExist:
-        raise Http404("No client profile for this account.") from None
 
 
 def _deny(user):
@@ -157,7 +150,7 @@ def _done_url(request, intake):
 @require_http_methods(["GET", "HEAD", "POST"])
 def start(request):
     """The client's health form: resume the draft, show the result, or begin."""
-    client = _get_own_profile(request)
+    client = get_own_profile(request)
     draft = client.intakes.drafts().first()
     if request.method == "POST":
         draft = _new_draft(client, user=request.user)
@@ -175,7 +168,7 @@ def start(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def update(request):
     """Start a new version from the current answers; ``?next=`` is where to go after."""
-    client = _get_own_profile(request)
+    client = get_own_profile(request)
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST":
         draft = _new_draft(client, user=request.user, return_url=next_url)

@@ -12,8 +12,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.dates import add_years
 from clinic.models import Role, User
-from library.models import Article, Tag, Topic, normalise_tag, one_year_after
+from library.models import Article, Tag, Topic, normalise_tag
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 REQUIRED_KEYS = ("title", "slug", "topic", "summary", "tags", "reviewed")
@@ -88,7 +89,7 @@ def seed(*, location=None, folder=None):
             publish_at=now,
             author=author,
             last_reviewed=meta["reviewed"],
-            next_review_due=one_year_after(meta["reviewed"]),
+            next_review_due=add_years(meta["reviewed"], 1),
         )
         article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in meta["tags"]])
         article.not_for.set([Tag.objects.get_or_create(name=name)[0] for name in meta["not_for"]])

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import add_years
 from clinic.models import Location
 from clinic.validators import validate_sensible_date
 from library.rendering import count_words, has_placeholders, render_markdown
@@ -24,18 +25,6 @@ from library.rendering import count_words, has_placeholders, render_markdown
 WORDS_PER_MINUTE = 200
 # Article pages live at /library/<slug>/, beside the library's own pages.
 RESERVED_SLUGS = {"search", "topics"}
-
-
-def one_year_after(day):
-    """The same calendar day a year later; 29 February becomes 28 February.
-
-    We pick 28 February (not 1 March) so a review is never due later than a year after
-    the last one.
-    """
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
 
 
 def clinic_numbers():
@@ -58,7 +47,7 @@ def _today():
 
 
 def _a_year_from_today():
-    return one_year_after(timezone.localdate())
+    return add_years(timezone.localdate(), 1)
 
 
 class Topic(models.Model):
@@ -319,7 +308,7 @@ class Article(models.Model):
     def mark_reviewed(self, *, today=None):
         today = today or timezone.localdate()
         self.last_reviewed = today
-        self.next_review_due = one_year_after(today)
+        self.next_review_due = add_years(today, 1)
         self.save(update_fields=["last_reviewed", "next_review_due", "updated"])
 
     def related(self, *, limit=3):

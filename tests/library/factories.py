@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from library.models import Article, Tag, Topic, one_year_after
+from clinic.dates import add_years
+from library.models import Article, Tag, Topic
 
 DEFAULT_REVIEWED = date(2026, 1, 10)
 
@@ -40,7 +41,7 @@ def make_article(
         status=status,
         publish_at=publish_at,
         last_reviewed=reviewed,
-        next_review_due=extra.pop("next_review_due", one_year_after(reviewed)),
+        next_review_due=extra.pop("next_review_due", add_years(reviewed, 1)),
         **extra,
     )
     article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
