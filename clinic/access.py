@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from clinic.models import ClientProfile
 
@@ -80,3 +81,8 @@ def get_own_profile(request) -> ClientProfile:
         return ClientProfile.objects.select_related("user").get(user=request.user)
     except ClientProfile.DoesNotExist:
         raise Http404("No client profile for this account.") from None
+
+
+def get_client_for_staff(request, public_id) -> ClientProfile:
+    """The client profile for staff pages (the view checks the permission), or 404."""
+    return get_object_or_404(ClientProfile.objects.select_related("user"), public_id=public_id)

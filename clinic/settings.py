@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "intake",
     "bookings",
     "library",
+    "clinic.pages",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import dashboards, views
+from clinic import views
 from clinic.forms import LoginForm, PasswordResetForm
 
 admin.site.site_header = "Clinic back office"
@@ -10,7 +10,8 @@ admin.site.site_title = "Clinic back office"
 admin.site.index_title = "Run the clinic"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # Home, the dashboards and front desk's client page (clinic/pages/, the top layer).
+    path("", include("clinic.pages.urls")),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/signup/<str:token>/", views.signup_finish, name="signup_finish"),
     path("accounts/confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
@@ -30,11 +31,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("clients/", views.client_list, name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),
-    path("clients/<uuid:public_id>/", views.client_detail, name="client_detail"),
     path("clients/<uuid:public_id>/edit/", views.client_edit, name="client_edit"),
     path("clients/<uuid:public_id>/invite/", views.client_invite, name="client_invite"),
-    path("today/", dashboards.therapist_today, name="therapist_today"),
-    path("dashboard/", dashboards.client_dashboard, name="client_dashboard"),
     path("intake/", include("intake.urls")),
     path("bookings/", include("bookings.urls")),
     path("library/", include("library.urls")),

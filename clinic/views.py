@@ -2,31 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic import accounts, clock
-from clinic.access import get_own_profile, no_store
+from clinic import accounts
+from clinic.access import get_client_for_staff, get_own_profile, no_store
 from clinic.forms import ChoosePasswordForm, ClientProfileForm, ClientSearchForm, SignUpForm
-from clinic.models import ClientProfile, Service, Therapist, User
-from intake.eligibility import public_status
-
-
-def _get_client_for_staff(request, public_id):
-    return get_object_or_404(ClientProfile.objects.select_related("user"), public_id=public_id)
-
-
-@require_safe
-def home(request):
-    services = (
-        Service.objects.active().select_related("technique").order_by("is_reassessment", "name")
-    )
-    therapists = Therapist.objects.active().select_related("user").prefetch_related("techniques")
-    return render(
-        request,
-        "clinic/home.html",
-        {"services": services, "therapists": therapists},
-    )
+from clinic.models import ClientProfile, User
 
 
 @no_store
@@ -133,25 +115,11 @@ def client_create(request):
 
 
 @login_required
-@permission_required("clinic.view_clientprofile", raise_exception=True)
-@no_store
-@require_safe
-def client_detail(request, public_id):
-    client = _get_client_for_staff(request, public_id)
-    # Front desk and therapists see only whether the health form is in order, never why.
-    return render(
-        request,
-        "clinic/client_detail.html",
-        {"client": client, "health_status": public_status(client, on=clock.today())},
-    )
-
-
-@login_required
 @permission_required("clinic.change_clientprofile", raise_exception=True)
 @no_store
 @require_http_methods(["GET", "HEAD", "POST"])
 def client_edit(request, public_id):
-    client = _get_client_for_staff(request, public_id)
+    client = get_client_for_staff(request, public_id)
     form = ClientProfileForm(request.POST or None, instance=client, submit_label="Save changes")
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -166,7 +134,7 @@ def client_edit(request, public_id):
 @require_POST
 def client_invite(request, public_id):
     """Front desk e-mails a registered client a link to set up their own account."""
-    client = _get_client_for_staff(request, public_id)
+    client = get_client_for_staff(request, public_id)
     if client.user_id:
         messages.info(request, f"{client.full_name} already has an online account.")
     elif not client.email:

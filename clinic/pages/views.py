@@ -1,10 +1,11 @@
-"""Pages that combine apps: the therapist's today page and the client dashboard.
+"""Home, front desk's client page, the therapist's today page and the client dashboard.
 
-Apps never import this module; it imports them (DESIGN.md, "Layout").
+The pages that read from more than one app; apps never import this module.
 """
 
 from datetime import timedelta
 
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,14 +14,42 @@ from django.views.decorators.http import require_safe
 from bookings.availability import local_day_bounds
 from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit
 from clinic import clock
-from clinic.access import get_own_profile, no_store, role_required
-from clinic.models import Role, Therapist
+from clinic.access import get_client_for_staff, get_own_profile, no_store, role_required
+from clinic.models import Location, Role, Service, Therapist
 from intake.audit import log_access
+from intake.eligibility import public_status
 from intake.models import Intake
 from intake.reading import reading_for_intake
 
 UPCOMING_DAYS = 7
 SPARK_WIDTH, SPARK_HEIGHT = 200, 40
+
+
+@require_safe
+def home(request):
+    services = (
+        Service.objects.active().select_related("technique").order_by("is_reassessment", "name")
+    )
+    therapists = Therapist.objects.active().select_related("user").prefetch_related("techniques")
+    return render(
+        request,
+        "clinic/home.html",
+        {"services": services, "therapists": therapists},
+    )
+
+
+@login_required
+@permission_required("clinic.view_clientprofile", raise_exception=True)
+@no_store
+@require_safe
+def client_detail(request, public_id):
+    client = get_client_for_staff(request, public_id)
+    # Front desk and therapists see only whether the health form is in order, never why.
+    return render(
+        request,
+        "clinic/client_detail.html",
+        {"client": client, "health_status": public_status(client, on=clock.today())},
+    )
 
 
 def _awaiting_review(client_ids):
@@ -42,8 +71,9 @@ def therapist_today(request):
     except Therapist.DoesNotExist:
         raise Http404("No therapist record for this account.") from None
     # The therapist's own location's day (the main location's when they have none).
-    zone = clock.zone(therapist.locations.filter(active=True).first())
-    today = timezone.localdate(timezone=zone)
+    location = therapist.locations.filter(active=True).first() or Location.objects.main()
+    zone = clock.zone(location)
+    today = clock.today(location)
     start, end = local_day_bounds(today, zone)
     _, upcoming_end = local_day_bounds(today + timedelta(days=UPCOMING_DAYS), zone)
     appointments = list(
