@@ -47,9 +47,11 @@ worker: install .env
 reminders: install .env
 	$(PY) manage.py send_reminders --every 300
 
+# Style, and the layers (pyproject.toml [tool.importlinter]): an import that runs back up fails.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
