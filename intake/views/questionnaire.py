@@ -1,10 +1,11 @@
+"""The health questionnaire: starting, the three steps, the desk's flow, previous answers."""
+
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,47 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clinic import clock
 from clinic.access import get_own_profile, no_store, role_required
-from clinic.models import ClientProfile, Location, Role, Technique
-from intake.access import can_review, can_see_health_data, is_owner
-from intake.audit import log_access, log_reads
-from intake.eligibility import can_book, public_status
-from intake.forms import (
-    CONSENT_TEXT,
-    BirthDateForm,
-    ClearanceForm,
-    ConsentForm,
-    DecisionForm,
-    HealthForm,
-    PainForm,
-)
-from intake.models import (
-    Clearance,
-    Condition,
-    HealthDataAccess,
-    Intake,
-    Outcome,
-    Review,
-    covered_codes,
-)
-from intake.reading import reading_for_intake
-from intake.screening import OUTCOME_BY_CATEGORY
-from intake.signals import announce_eligibility_change
-from intake.tasks import enqueue_decision_email, enqueue_urgent_email
-
-
-def _deny(user):
-    # Another client learns nothing, not even that the intake exists; staff get a 403.
-    if user.is_client and not (user.is_therapist or user.is_front_desk or user.is_staff):
-        raise Http404
-    raise PermissionDenied
-
-
-def _get_intake_for_user(request, public_id) -> Intake:
-    """The intake, if ``request.user`` may read its health data; else 404 or 403."""
-    intake = get_object_or_404(Intake.objects.select_related("client__user"), public_id=public_id)
-    if not can_see_health_data(request.user, intake.client, intake):
-        _deny(request.user)
-    return intake
+from clinic.models import ClientProfile, Role
+from intake.access import is_owner
+from intake.audit import log_access
+from intake.eligibility import public_status
+from intake.forms import CONSENT_TEXT, BirthDateForm, ConsentForm, HealthForm, PainForm
+from intake.models import Condition, HealthDataAccess, Intake
+from intake.tasks import enqueue_urgent_email
+from intake.views.common import deny
 
 
 def _get_draft_for_user(request, public_id) -> Intake:
@@ -67,7 +35,7 @@ def _get_draft_for_user(request, public_id) -> Intake:
         return intake
     if intake.at_front_desk and user.is_front_desk:
         return intake
-    _deny(user)
+    deny(user)
 
 
 def _safe_next(request, url):
@@ -203,7 +171,7 @@ def desk_done(request, public_id):
     """What front desk sees after the client sends the form: no health detail."""
     intake = get_object_or_404(Intake.objects.select_related("client"), public_id=public_id)
     if not (request.user.is_front_desk or is_owner(request.user, intake.client)):
-        _deny(request.user)
+        deny(request.user)
     return render(
         request,
         "intake/desk_done.html",
@@ -388,236 +356,3 @@ def prefill(request, public_id):
     _confirm_in_session(request, intake)
     messages.success(request, "Your previous answers are filled in: check each one as you go.")
     return back
-
-
-def _reading_list(intake, suggestion):
-    tags = [*intake.flag_codes(), intake.outcome]
-    if suggestion.technique:
-        tags.append(suggestion.technique)
-    kind = intake.pain_type(intake.completed_on) if intake.pain_now else None
-    if kind:
-        tags.append(kind)
-    return reading_for_intake(intake, tags, limit=5)
-
-
-@login_required
-@no_store
-@require_safe
-def outcome(request, public_id):
-    intake = _get_intake_for_user(request, public_id)
-    if intake.is_draft:
-        if is_owner(request.user, intake.client):
-            return redirect("intake:step", intake.public_id, intake.next_step)
-        raise Http404
-    if not is_owner(request.user, intake.client):
-        # Staff read the therapist's view, with guidance.
-        return redirect("intake:review", intake.public_id)
-    log_access(request.user, client=intake.client, intake=intake, action="view", detail="outcome")
-    flags = list(intake.flags.all())
-    today = clock.today()
-    # Clients are not tied to one location; the emergency numbers are the country's.
-    location = Location.objects.main()
-    urgent = any(f.urgent for f in flags)
-    latest_review = intake.reviews.first() if intake.decision else None
-    conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}
-    suggestion = intake.technique_suggestion()
-    return render(
-        request,
-        "intake/outcome.html",
-        {
-            "intake": intake,
-            "client": intake.client,
-            "flags": [f for f in flags if OUTCOME_BY_CATEGORY[f.category] == intake.outcome],
-            # Weaker flags' reasons say "booking is open"; they matter only once the
-            # stronger ones have passed, so they are shown apart.
-            "other_flags": [f for f in flags if OUTCOME_BY_CATEGORY[f.category] != intake.outcome],
-            "urgent": urgent,
-            "location": location,
-            "eligibility": can_book(intake.client, on=today) if intake.is_current else None,
-            "review": latest_review,
-            "reading": _reading_list(intake, suggestion) if intake.is_current else [],
-            "answers": [
-                (conditions[code].question if code in conditions else code, value)
-                for code, value in intake.answers.items()
-            ],
-            "clearance_codes": intake.clearance_codes(),
-            "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
-            "suggestion": suggestion,
-            "technique": Technique.objects.filter(code=suggestion.technique).first(),
-            "Outcome": Outcome,
-        },
-    )
-
-
-@login_required
-@permission_required("intake.review_intake", raise_exception=True)
-@no_store
-@require_safe
-def review_queue(request):
-    # Red flags first: a therapist must speak to those clients the same day.
-    urgent = Intake.objects.urgent().select_related("client").prefetch_related("flags")
-    waiting = Intake.objects.awaiting_review().select_related("client").prefetch_related("flags")
-    clearance = (
-        Intake.objects.awaiting_clearance().select_related("client").prefetch_related("flags")
-    )
-    urgent, waiting, clearance = list(urgent), list(waiting), list(clearance)
-    # Every listed client's flags are on this page: one log row per client shown.
-    log_reads(
-        request.user,
-        [(intake.client_id, intake.pk) for intake in [*urgent, *waiting, *clearance]],
-        detail="review queue",
-    )
-    return render(
-        request,
-        "intake/review_queue.html",
-        {"urgent": urgent, "waiting": waiting, "clearance": clearance},
-    )
-
-
-@login_required
-@no_store
-@require_http_methods(["GET", "HEAD", "POST"])
-def review(request, public_id):
-    intake = _get_intake_for_user(request, public_id)
-    if intake.is_draft:
-        raise Http404
-    client = intake.client
-    flags = list(intake.flags.all())
-    conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}
-    clearances = list(intake.clearances.select_related("recorded_by"))
-    today = clock.today()
-    reviewer = can_review(request.user, intake)
-    form = None
-    if reviewer:
-        form = DecisionForm(
-            request.POST if request.method == "POST" else None,
-            intake=intake,
-            covered=covered_codes(clearances, today),
-        )
-    if request.method == "POST":
-        if not reviewer:
-            raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            with transaction.atomic():
-                decision = Review.objects.create(
-                    intake=intake,
-                    reviewer=request.user,
-                    decision=data["decision"],
-                    avoid_areas=data["avoid_areas"],
-                    pressure_limit=data["pressure_limit"],
-                    notes=data["notes"],
-                    reason=data["reason"],
-                )
-                intake.decision = decision.decision
-                intake.decided_at = decision.created_at
-                intake.save(update_fields=["decision", "decided_at", "updated_at"])
-                announce_eligibility_change(client)
-                therapist = getattr(request.user, "therapist", None)
-                if therapist is not None:
-                    # The reviewer now looks after this client's safety: keep access.
-                    client.care_team.add(therapist)
-                log_access(
-                    request.user,
-                    client=client,
-                    intake=intake,
-                    action="review",
-                    detail="decision recorded",
-                )
-                enqueue_decision_email(decision)
-            messages.success(request, "Decision recorded; the client has been told.")
-            return redirect("intake:review_queue")
-    else:
-        log_access(request.user, client=client, intake=intake, action="view", detail="review")
-    suggestion = intake.technique_suggestion()
-    return render(
-        request,
-        "intake/review.html",
-        {
-            "intake": intake,
-            "client": client,
-            "flags": [(f, conditions.get(f.code)) for f in flags],
-            "answers": [
-                (conditions[code].question if code in conditions else code, value)
-                for code, value in intake.answers.items()
-            ],
-            "clearances": clearances,
-            "reviews": intake.reviews.select_related("reviewer"),
-            "form": form,
-            "can_review": reviewer,
-            "today": today,
-            "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
-            "suggestion": suggestion,
-            "technique": Technique.objects.filter(code=suggestion.technique).first(),
-        },
-    )
-
-
-@login_required
-@no_store
-@require_http_methods(["GET", "HEAD", "POST"])
-def clearance(request, public_id):
-    intake = _get_intake_for_user(request, public_id)
-    if intake.is_draft or not can_review(request.user, intake):
-        raise PermissionDenied
-    form = ClearanceForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        intake=intake,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        document = data.get("document")
-        Clearance.objects.create(
-            intake=intake,
-            codes=data["codes"],
-            received_on=data["received_on"],
-            note=data["note"],
-            document=document or "",
-            document_type=getattr(document, "detected_type", "") if document else "",
-            recorded_by=request.user,
-        )
-        log_access(
-            request.user,
-            client=intake.client,
-            intake=intake,
-            action="change",
-            detail="clearance recorded",
-        )
-        messages.success(request, "Clearance recorded.")
-        return redirect("intake:review", intake.public_id)
-    return render(
-        request, "intake/clearance.html", {"intake": intake, "client": intake.client, "form": form}
-    )
-
-
-@login_required
-@no_store
-@require_safe
-def document(request, public_id):
-    record = get_object_or_404(
-        Clearance.objects.select_related("intake__client__user"), public_id=public_id
-    )
-    intake = record.intake
-    if not can_see_health_data(request.user, intake.client, intake):
-        _deny(request.user)
-    if not record.document:
-        raise Http404
-    try:
-        handle = record.document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    log_access(
-        request.user,
-        client=intake.client,
-        intake=intake,
-        action="download",
-        detail=f"clearance document {record.public_id}",
-    )
-    suffix = record.document.name.rsplit(".", 1)[-1]
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"clearance-{record.received_on:%Y-%m-%d}.{suffix}",
-        content_type=record.document_type or "application/octet-stream",
-    )

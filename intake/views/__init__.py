@@ -1,0 +1,1 @@
+"""The intake's pages: the questionnaire, the client's result, the therapist's review."""
