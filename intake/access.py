@@ -7,6 +7,8 @@ The client; therapists who treat the client (``client.care_team``); therapists w
 
 from __future__ import annotations
 
+from clinic.access import has_health_permission
+
 
 def is_owner(user, client) -> bool:
     return user.is_authenticated and client.user_id is not None and client.user_id == user.pk
@@ -25,7 +27,7 @@ def can_see_health_data(user, client, intake=None) -> bool:
         return False
     if is_owner(user, client):
         return True
-    if user.has_perm("intake.view_health_data"):
+    if has_health_permission(user):
         return True
     if treats(user, client):
         return True
