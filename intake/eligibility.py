@@ -76,9 +76,6 @@ class Eligibility:
     # allowed.
     blocks: tuple[str, ...] = ()
 
-    def __bool__(self):
-        return self.allowed
-
     @property
     def desk_status(self) -> str:
         """Whether the client can be booked, in words with no health detail at all."""
