@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
+from clinic import clock
 from clinic.models import ClientProfile
 from intake.forms import CONSENT_TEXT
 from intake.models import Condition, Intake
@@ -22,7 +22,7 @@ def seed(*, location) -> list[str]:
     answers = {
         code: code in yes for code in Condition.objects.active().values_list("code", flat=True)
     }
-    today = timezone.localdate()
+    today = clock.today(location)
     intake = Intake.objects.create(
         client=client,
         version=1,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from clinic import clock
 from clinic.models import Location, Therapist, WorkingHours
 from intake.models import Intake, Outcome, Review
 
@@ -63,7 +64,7 @@ def therapists_on_duty(*, now=None) -> list[Therapist]:
     now = now or timezone.now()
     today_here = Q(pk__in=[])
     for location in Location.objects.filter(active=True):
-        today = timezone.localdate(now, location.zone)
+        today = clock.local_date(now, location)
         start = datetime.combine(today, time.min, tzinfo=location.zone)
         end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=location.zone)
         hours = WorkingHours.objects.in_force(today, today).filter(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from clinic import clock
 from clinic.adminhelpers import HistoryAdmin
 from library.forms import ArticleAdminForm
 from library.models import Article, Tag, Topic
@@ -23,7 +24,7 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
         return [("overdue", "Review overdue"), ("due_30", "Due in the next 30 days")]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
+        today = clock.today()
         if self.value() == "overdue":
             return queryset.review_overdue(today=today)
         if self.value() == "due_30":
@@ -165,7 +166,7 @@ class ArticleAdmin(HistoryAdmin):
 
     @admin.action(description="Mark the selected articles reviewed today", permissions=["change"])
     def mark_reviewed_today(self, request, queryset):
-        today = timezone.localdate()
+        today = clock.today()
         for article in queryset:
             article.mark_reviewed(today=today)
         self.message_user(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic import clock
 from clinic.dates import add_years
 from clinic.models import Location
 from clinic.validators import validate_sensible_date
@@ -42,12 +43,16 @@ def clinic_numbers():
     }
 
 
+# The field defaults below read the server's date, not clinic.clock's: a default runs
+# whenever an Article is built, in code with no database too (rendering a preview), and
+# the main location's zone is a query. Editors see and can change both dates; every
+# rule about review dates uses clock.today(). Migrations name these two functions.
 def _today():
     return timezone.localdate()
 
 
 def _a_year_from_today():
-    return add_years(timezone.localdate(), 1)
+    return add_years(_today(), 1)
 
 
 class Topic(models.Model):
@@ -110,7 +115,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def review_overdue(self, *, today=None):
-        return self.filter(next_review_due__lt=today or timezone.localdate())
+        return self.filter(next_review_due__lt=today or clock.today())
 
     def search(self, query):
         """Articles matching ``query``, best first.
@@ -292,7 +297,7 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_public()
 
     def review_overdue(self, *, today=None):
-        return self.next_review_due < (today or timezone.localdate())
+        return self.next_review_due < (today or clock.today())
 
     def publish(self, *, now=None):
         """Publish now, or at the publish date already set (which may be in the future)."""
@@ -306,7 +311,7 @@ class Article(models.Model):
         self.save(update_fields=["status", "updated"])
 
     def mark_reviewed(self, *, today=None):
-        today = today or timezone.localdate()
+        today = today or clock.today()
         self.last_reviewed = today
         self.next_review_due = add_years(today, 1)
         self.save(update_fields=["last_reviewed", "next_review_due", "updated"])
