@@ -576,12 +576,6 @@ def _clearance_path(instance, filename):
     return f"clearances/{uuid.uuid4().hex}.{suffix}"
 
 
-class ClearanceQuerySet(models.QuerySet):
-    def valid_on(self, day: date):
-        # add_years: 29 February a year back is 28 February, not an error.
-        return self.filter(received_on__gt=add_years(day, -VALID_FOR_YEARS))
-
-
 class Clearance(models.Model):
     """A physician's clearance recorded by a therapist, covering the codes it names.
 
@@ -603,8 +597,6 @@ class Clearance(models.Model):
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = ClearanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-recorded_at"]
