@@ -482,3 +482,35 @@ class CalendarFeed(models.Model):
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class PlanProposalDraft(models.Model):
+    """The plan proposal a person is reviewing for a client, kept until it is confirmed.
+
+    One per client and person proposing (the client, or front desk for the client); a
+    new proposal replaces it. ``data`` is ``bookings.proposals.PlanProposal`` as plain
+    values; ``token`` names it in the review page's forms, so that a page showing an
+    older list (another tab) acts on nothing. Once confirmed, ``booked_plan`` is set and
+    the row stays until it expires, so that confirming again goes to the booked plan.
+    """
+
+    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(max_length=32, unique=True)
+    data = models.JSONField()
+    booked_plan = models.ForeignKey(
+        TreatmentPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "created_by"], name="one_plan_proposal_per_client_and_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"Plan proposal for {self.client}"

@@ -245,3 +245,21 @@ def session_targets(
     # The reassessment: first day of the week after the last session week.
     targets.append(anchor + timedelta(weeks=plan.weeks))
     return targets
+
+
+def gap_problems(starts) -> list[int]:
+    """Indexes of ``starts`` less than 48 hours after the one before (``None`` skipped).
+
+    The one rule for a plan's sessions (DESIGN.md, "Treatment plans"), whether a plan is
+    booked or one of its sessions is moved.
+    """
+    gap = timedelta(hours=MIN_GAP_HOURS)
+    problems = []
+    previous = None
+    for index, start in enumerate(starts):
+        if start is None:
+            continue
+        if previous is not None and start - previous < gap:
+            problems.append(index)
+        previous = start
+    return problems

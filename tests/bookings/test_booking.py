@@ -3,7 +3,8 @@ from unittest import mock
 
 import time_machine
 
-from bookings.booking import NotAllowed, SlotTaken, book_appointment
+from bookings.appointments import book_appointment
+from bookings.errors import NotAllowed, SlotTaken
 from bookings.models import Appointment, HoldCode
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc, weekday_hours

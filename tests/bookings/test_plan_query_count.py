@@ -8,9 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings import notifications
-from bookings.booking import NotAllowed, book_plan, propose_plan
+from bookings.errors import NotAllowed
 from bookings.models import Appointment
 from bookings.planning import recommend_plan
+from bookings.plans import book_plan
+from bookings.proposals import propose_plan
 from clinic.models import User
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import utc, weekday_hours
