@@ -16,7 +16,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings import notifications, tasks
+from bookings import outbox, tasks
 from bookings.availability import (
     find_slot,
 )
@@ -146,7 +146,7 @@ def book_appointment(*, client, therapist, service, start, by, now=None):
             verdict=verdict,
             notice=not is_staff_booker(by),
         )
-        transaction.on_commit(partial(notifications.appointment_booked, appointment))
+        transaction.on_commit(partial(outbox.appointment_booked, appointment))
     return appointment
 
 
@@ -270,7 +270,7 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
         except IntegrityError:
             raise taken from None
         transaction.on_commit(
-            partial(notifications.appointment_rescheduled, appointment, old_start=old_start)
+            partial(outbox.appointment_rescheduled, appointment, old_start=old_start)
         )
     return appointment
 
@@ -297,7 +297,7 @@ def cancel_appointment(*, appointment, by, reason="", now=None):
                 )
             late = appointment.cancel_would_be_late(now)
         appointment.cancel(by=by, reason=reason.strip(), late=late, now=now)
-        transaction.on_commit(partial(notifications.appointment_cancelled, appointment))
+        transaction.on_commit(partial(outbox.appointment_cancelled, appointment))
     return appointment
 
 

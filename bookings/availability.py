@@ -23,56 +23,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 
+from bookings.models import Appointment
+from bookings.timeutils import as_local, local_datetime
+
+# Re-exported: clinic/dashboards.py reads it from here (bookings.timeutils is its home).
+from bookings.timeutils import local_day_bounds as local_day_bounds
 from clinic.models import Closure, Room, Service, Therapist, TimeOff, WorkingHours
 
 # How far next_free_slot looks in its first window; each next window is twice as long.
 _FIRST_WINDOW_DAYS = 28
 # The furthest ahead next_free_slot searches; each location's own horizon still applies.
 _MAX_HORIZON_DAYS = 366
-
-
-class LocalDateTime(datetime):
-    """An aware datetime that templates show as it is, not in the server's time zone."""
-
-    # Django's templates convert aware datetimes to the current zone unless told not to.
-    convert_to_local_time = False
-
-
-def as_local(value: datetime, zone) -> LocalDateTime:
-    """``value`` in ``zone``, shown by templates in that zone."""
-    local = value.astimezone(zone)
-    return LocalDateTime(
-        local.year,
-        local.month,
-        local.day,
-        local.hour,
-        local.minute,
-        local.second,
-        local.microsecond,
-        local.tzinfo,
-        fold=local.fold,
-    )
-
-
-def local_datetime(day: date, wall: time, zone) -> datetime | None:
-    """``day`` at ``wall`` in ``zone``, or None when that wall-clock time does not exist.
-
-    In the spring-forward gap (01:30 on the last Sunday of March in London) the clock
-    never shows that time, so no slot starts there. In the autumn repeat the first
-    (summer-time) occurrence is used (fold=0).
-    """
-    candidate = datetime.combine(day, wall, tzinfo=zone)
-    round_trip = candidate.astimezone(UTC).astimezone(zone)
-    if round_trip.replace(tzinfo=None) != candidate.replace(tzinfo=None):
-        return None
-    return candidate
-
-
-def local_day_bounds(day: date, zone) -> tuple[datetime, datetime]:
-    """UTC start and end of the local calendar day ``day`` (23 or 25 hours on DST days)."""
-    start = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
-    return start, end
 
 
 def _days(start: date, end: date):
@@ -239,8 +200,6 @@ class Calendar:
         The client's own bookings come in the same query, so that a plan never puts a
         client in two places at once.
         """
-        from bookings.models import Appointment
-
         start_utc, end_utc = _utc_range(start, end)
         who = Q(therapist_id__in=self.therapist_ids) | Q(room_id__in=self.room_ids)
         if client is not None:

@@ -14,7 +14,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
-from bookings import notifications
+from bookings import outbox
 from bookings.appointments import check_bookable
 from bookings.availability import (
     Calendar,
@@ -99,7 +99,7 @@ def book_plan(*, proposal: PlanProposal, client, by, now=None):
             bulk_create_with_history(appointments, Appointment, default_user=by)
             # Treating the client is what lets a therapist read the client's health records.
             client.care_team.add(*{session.therapist for session in sessions})
-            transaction.on_commit(partial(notifications.plan_booked, plan))
+            transaction.on_commit(partial(outbox.plan_booked, plan))
     except IntegrityError:
         # PostgreSQL's exclusion constraints: a booking committed after our check. It may
         # be this very plan, confirmed twice at once; otherwise name the session it took.
@@ -289,8 +289,8 @@ def start_maintenance_plan(
     with transaction.atomic():
         previous = TreatmentPlan.objects.select_for_update().get(pk=previous.pk)
         existing = (
-            previous.follow_ups.filter(kind=PlanKind.MAINTENANCE)
-            .exclude(status=PlanStatus.CANCELLED)
+            previous.follow_ups.not_cancelled()
+            .filter(kind=PlanKind.MAINTENANCE)
             .order_by("pk")
             .first()
         )

@@ -12,18 +12,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from bookings.availability import (
-    Calendar,
-    local_datetime,
-)
+from bookings.availability import Calendar
 from bookings.models import PlanKind, PlanProposalDraft
 from bookings.planning import (
-    MIN_GAP_HOURS,
     PlanRecommendation,
     gap_problems,
     recommend_plan,
     session_targets,
+    too_close,
 )
+from bookings.timeutils import local_datetime
 from clinic.models import Service
 from intake.models import Intake
 
@@ -212,11 +210,10 @@ def _choose(slots, day, preferred_time, previous_start, previous_therapist, clie
     """The nearest acceptable slot to ``day`` at ``preferred_time``, and the wanted UTC time."""
     wanted_by_zone = {}
     best = None
-    gap = timedelta(hours=MIN_GAP_HOURS)
     for slot in slots:
         if abs((slot.start.date() - day).days) > MOVE_DAYS:
             continue
-        if previous_start is not None and slot.start_utc < previous_start + gap:
+        if previous_start is not None and too_close(previous_start, slot.start_utc):
             continue
         if not client_busy.is_free(slot.start_utc, slot.start_utc + span):
             continue

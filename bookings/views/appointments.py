@@ -17,7 +17,7 @@ from bookings.forms import (
     RescheduleForm,
     VisitForm,
 )
-from bookings.models import Appointment, PlanStatus, TreatmentPlan
+from bookings.models import Appointment, TreatmentPlan
 from bookings.views.common import (
     STAFF,
     get_appointment_for_user,
@@ -41,9 +41,8 @@ def my_appointments(request):
         "therapist__user", "service", "location", "room"
     )
     plans = (
-        TreatmentPlan.objects.filter(
-            client=client, status__in=[PlanStatus.ACTIVE, PlanStatus.PROPOSED]
-        )
+        TreatmentPlan.objects.current()
+        .filter(client=client)
         .select_related("service")
         .prefetch_related("appointments")
     )
@@ -184,7 +183,7 @@ def _is_treating_therapist(user, appointment):
 
 def _may_release_hold(user, appointment):
     return (
-        user.is_superuser or is_desk(user) or _is_treating_therapist(user, appointment)
+        is_desk(user) or _is_treating_therapist(user, appointment)
     ) and appointment.status == Appointment.Status.HELD
 
 

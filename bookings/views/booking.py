@@ -7,18 +7,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bookings import appointments
-from bookings.availability import (
-    as_local,
-    local_day_bounds,
-    next_free_slot,
-    slots_by_therapist,
-    therapists_for,
-)
+from bookings.availability import next_free_slot, slots_by_therapist, therapists_for
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.forms import (
     ConfirmForm,
     SlotSearchForm,
 )
+from bookings.timeutils import as_local, local_day_bounds
 from bookings.views.common import (
     STAFF,
     client_for_booking,

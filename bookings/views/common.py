@@ -37,7 +37,7 @@ def appointments_for(user):
     appointments = Appointment.objects.select_related(
         "client__user", "therapist__user", "service", "location", "room", "plan"
     )
-    if user.is_superuser or is_desk(user):
+    if is_desk(user):
         return appointments
     if user.is_therapist:
         return appointments.filter(therapist__user=user)
@@ -58,7 +58,7 @@ def get_plan_for_user(request, pk):
             Appointment.objects.select_related("therapist__user", "location").order_by("start"),
         )
     )
-    if not (user.is_superuser or is_desk(user)):
+    if not (is_desk(user)):
         if user.is_therapist:
             plans = plans.filter(client__care_team__user=user)
         else:

@@ -19,7 +19,7 @@ from bookings.forms import (
     PlanChangeForm,
     PlanForm,
 )
-from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan
+from bookings.models import Appointment, PlanKind, TreatmentPlan
 from bookings.proposals import PlanProposal
 from bookings.views.common import (
     STAFF,
@@ -44,7 +44,8 @@ def plan_new(request):
         return client_picker(request)
     today = clock.today()
     proposed = (
-        TreatmentPlan.objects.filter(client=client, status=PlanStatus.PROPOSED)
+        TreatmentPlan.objects.proposed()
+        .filter(client=client)
         .select_related("service", "therapist__user")
         .first()
     )

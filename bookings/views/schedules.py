@@ -7,13 +7,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from bookings.availability import (
-    local_day_bounds,
-)
 from bookings.forms import (
     DayForm,
 )
 from bookings.models import Appointment
+from bookings.timeutils import local_day_bounds
 from bookings.views.common import (
     STAFF,
 )

@@ -51,7 +51,7 @@ class BookOneSessionTests(ClinicTestCase):
 
     def test_the_confirmation_hook_runs_only_after_the_transaction_commits(self):
         make_intake(self.client_profile)
-        with mock.patch("bookings.notifications.appointment_booked") as hook:
+        with mock.patch("bookings.outbox.appointment_booked") as hook:
             with self.captureOnCommitCallbacks(execute=False) as callbacks:
                 appointment = self.book()
             hook.assert_not_called()

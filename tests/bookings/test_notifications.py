@@ -8,7 +8,7 @@ from django.test import override_settings
 from django_tasks import default_task_backend
 from icalendar import Calendar
 
-from bookings import appointments, notifications
+from bookings import appointments, outbox
 from bookings.models import Appointment, TreatmentPlan
 from bookings.tasks import send_appointment_message, send_plan_message
 from clinic.models import ClientProfile
@@ -190,7 +190,7 @@ class AppointmentMessageTests(ClinicTestCase):
             status="active",
         )
         Appointment.objects.filter(pk__in=[a.pk for a in plan_appointments]).update(plan=plan)
-        self.assertTrue(notifications.plan_booked(plan))
+        self.assertTrue(outbox.plan_booked(plan))
         [message] = mail.outbox
         self.assertEqual(message.subject, "Your treatment plan is booked: 3 visits")
         self.assertIn("Mon 2 Mar 2026, 10:00: session 1 with Ava Stone", message.body)
