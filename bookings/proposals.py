@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from bookings.availability import Calendar
 from bookings.models import PlanKind, PlanProposalDraft
 from bookings.planning import (
     PlanRecommendation,
@@ -21,6 +20,7 @@ from bookings.planning import (
     session_targets,
     too_close,
 )
+from bookings.timetable import Calendar
 from bookings.timeutils import local_datetime
 from clinic.models import Service
 from intake.models import Intake
