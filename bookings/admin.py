@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from bookings import booking
+from bookings import appointments, errors
 from bookings.models import Appointment, CalendarFeed, TreatmentPlan
 from clinic.adminhelpers import HistoryAdmin
 from intake.adminhelpers import HealthFieldsAdminMixin
@@ -67,7 +67,7 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
         for appointment in queryset.select_related("client", "location"):
             try:
                 workflow(appointment)
-            except booking.BookingError as error:
+            except errors.BookingError as error:
                 self.message_user(
                     request, f"{appointment}: {self._words(request, appointment, error)}",
                     messages.ERROR,
@@ -78,7 +78,7 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
             self.message_user(request, f"{changed} appointment(s) {done}.", messages.SUCCESS)
 
     def _words(self, request, appointment, error):
-        if isinstance(error, booking.NotAllowed):
+        if isinstance(error, errors.NotAllowed):
             words = error.eligibility.for_viewer(request.user, appointment.client)
             return f"{words.reason} {words.next_step}"
         return error.message
@@ -88,7 +88,7 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
         self._run(
             request,
             queryset,
-            lambda a: booking.cancel_appointment(
+            lambda a: appointments.cancel_appointment(
                 appointment=a, by=request.user, reason="Cancelled by the clinic."
             ),
             "cancelled",
@@ -96,11 +96,11 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
 
     @admin.action(description="Put the selected appointments on hold")
     def hold_selected(self, request, queryset):
-        self._run(request, queryset, lambda a: booking.hold_appointment(appointment=a), "held")
+        self._run(request, queryset, lambda a: appointments.hold_appointment(appointment=a), "held")
 
     @admin.action(description="Lift the hold (if the health form allows the visit)")
     def release_selected(self, request, queryset):
-        self._run(request, queryset, lambda a: booking.release_hold(appointment=a), "released")
+        self._run(request, queryset, lambda a: appointments.release_hold(appointment=a), "released")
 
 
 @admin.register(TreatmentPlan)

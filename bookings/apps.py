@@ -9,7 +9,7 @@ class BookingsConfig(AppConfig):
 
     def ready(self):
         # Models can be imported only once the apps are ready.
-        from bookings.booking import on_eligibility_changed
+        from bookings.recheck import on_eligibility_changed
 
         # Intake may not import bookings: it announces that a client's booking
         # permission may have changed, and bookings re-checks their booked visits.

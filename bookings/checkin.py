@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings import tasks
-from bookings.booking import hold_and_tell
+from bookings.appointments import hold_and_tell
 from bookings.models import Appointment, HoldCode
 from clinic import clock
 from intake.eligibility import can_book

@@ -4,8 +4,9 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.db import transaction
 
+from bookings.appointments import book_appointment
 from bookings.availability import next_free_slot
-from bookings.booking import BookingError, book_appointment
+from bookings.errors import BookingError
 from bookings.models import Appointment, Visit
 from clinic.models import ClientProfile, Service, Therapist
 

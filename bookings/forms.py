@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from bookings.booking import BookingError, check_bookable
+from bookings.appointments import check_bookable
+from bookings.errors import BookingError
 from bookings.models import PlanKind, TreatmentPlan, Visit
 from clinic import clock
 from clinic.forms import DateField

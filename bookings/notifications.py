@@ -1,10 +1,9 @@
 """Messages about appointments: confirmations, changes, cancellations and reminders.
 
-The booking workflows call the four hooks at the top after their transaction commits
-(``transaction.on_commit``). The hooks only enqueue background tasks (``bookings.tasks``),
-passing primary keys, so a slow mail server never slows a booking and the worker
-(``make worker``) does the sending. The ``deliver_*`` functions below build and send
-each e-mail (text and HTML, from ``bookings/email/<name>_subject.txt``, ``<name>.txt``
+The booking workflows call the hooks in ``bookings.outbox`` after their transaction
+commits; those only enqueue background tasks (``bookings.tasks``), passing primary keys,
+so a slow mail server never slows a booking and the worker (``make worker``) does the
+sending. The ``deliver_*`` functions here build and send each e-mail (text and HTML, from ``bookings/email/<name>_subject.txt``, ``<name>.txt``
 and ``<name>.html``, with an ``.ics`` invitation where there is a time to put in a
 calendar); the tasks call them after re-checking the appointment.
 
@@ -15,13 +14,10 @@ never carry a health detail.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from bookings import calendars
 from clinic.models import Role, User
@@ -35,74 +31,6 @@ ICS_NAME = "appointment.ics"
 def reminder_hours():
     """Hours before the start that the reminder (and its check-in question) goes out."""
     return getattr(settings, "BOOKINGS_REMINDER_HOURS", 24)
-
-
-# --- Hooks called by the booking workflows -------------------------------------------------
-
-
-def appointment_booked(appointment):
-    """Confirm one booked session to the client (in the background), and plan its reminder."""
-    from bookings.tasks import send_appointment_message
-
-    schedule_reminder(appointment)
-    if not wants_email(appointment.client):
-        return False
-    send_appointment_message.enqueue(appointment.pk, "booked", start=appointment.start.isoformat())
-    return True
-
-
-def plan_booked(plan):
-    """Confirm a whole treatment plan, listing every session, with one calendar file."""
-    from bookings.tasks import send_plan_message
-
-    for appointment in plan.appointments.all():
-        schedule_reminder(appointment)
-    if not wants_email(plan.client):
-        return False
-    send_plan_message.enqueue(plan.pk)
-    return True
-
-
-def appointment_rescheduled(appointment, *, old_start):
-    """Tell the client the appointment's new time (and the old one it replaces)."""
-    from bookings.tasks import send_appointment_message
-
-    schedule_reminder(appointment)
-    if not wants_email(appointment.client):
-        return False
-    send_appointment_message.enqueue(
-        appointment.pk,
-        "rescheduled",
-        start=appointment.start.isoformat(),
-        old_start=old_start.isoformat(),
-    )
-    return True
-
-
-def appointment_cancelled(appointment):
-    """Tell the client the appointment is cancelled; the calendar file removes the event."""
-    from bookings.tasks import send_appointment_message
-
-    if not wants_email(appointment.client):
-        return False
-    send_appointment_message.enqueue(appointment.pk, "cancelled")
-    return True
-
-
-def schedule_reminder(appointment):
-    """Ask the worker to send the reminder on time, when the task backend can defer.
-
-    The periodic sweep (``manage.py send_reminders``) sends any reminder this misses, so
-    a backend without deferred tasks, or a worker that was down, loses nothing.
-    """
-    from bookings.tasks import send_reminder
-
-    run_after = appointment.start - timedelta(hours=reminder_hours())
-    if run_after <= timezone.now() or not send_reminder.get_backend().supports_defer:
-        return None
-    return send_reminder.using(run_after=run_after).enqueue(
-        appointment.pk, start=appointment.start.isoformat()
-    )
 
 
 # --- Who gets what ---------------------------------------------------------------------

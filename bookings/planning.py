@@ -245,3 +245,25 @@ def session_targets(
     # The reassessment: first day of the week after the last session week.
     targets.append(anchor + timedelta(weeks=plan.weeks))
     return targets
+
+
+def too_close(previous: datetime, start: datetime) -> bool:
+    """Is ``start`` less than 48 hours after ``previous``? The plan sessions' gap rule."""
+    return start - previous < timedelta(hours=MIN_GAP_HOURS)
+
+
+def gap_problems(starts) -> list[int]:
+    """Indexes of ``starts`` less than 48 hours after the one before (``None`` skipped).
+
+    The one rule for a plan's sessions (DESIGN.md, "Treatment plans"), whether a plan is
+    proposed, booked or one of its sessions is moved.
+    """
+    problems = []
+    previous = None
+    for index, start in enumerate(starts):
+        if start is None:
+            continue
+        if previous is not None and too_close(previous, start):
+            problems.append(index)
+        previous = start
+    return problems

@@ -189,9 +189,3 @@ def sweep_reminders(now=None) -> int:
                 "Reminder for appointment %s failed; the next sweep retries.", appointment_id
             )
     return sent
-
-
-@task()
-def send_due_reminders() -> int:
-    """The periodic sweep as a task (``manage.py send_reminders`` runs it from cron)."""
-    return sweep_reminders()

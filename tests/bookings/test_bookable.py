@@ -4,7 +4,8 @@ therapist, made by every form and flow that creates or moves an appointment."""
 import time_machine
 from django.urls import reverse
 
-from bookings.booking import BookingError, book_appointment, check_bookable
+from bookings.appointments import book_appointment, check_bookable
+from bookings.errors import BookingError
 from bookings.models import Appointment
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import BookingViewCase, utc, weekday_hours

@@ -3,7 +3,8 @@ from unittest import mock
 
 import time_machine
 
-from bookings.booking import NotAllowed, SlotTaken, book_appointment
+from bookings.appointments import book_appointment
+from bookings.errors import NotAllowed, SlotTaken
 from bookings.models import Appointment, HoldCode
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc, weekday_hours
@@ -50,7 +51,7 @@ class BookOneSessionTests(ClinicTestCase):
 
     def test_the_confirmation_hook_runs_only_after_the_transaction_commits(self):
         make_intake(self.client_profile)
-        with mock.patch("bookings.notifications.appointment_booked") as hook:
+        with mock.patch("bookings.outbox.appointment_booked") as hook:
             with self.captureOnCommitCallbacks(execute=False) as callbacks:
                 appointment = self.book()
             hook.assert_not_called()

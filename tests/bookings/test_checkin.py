@@ -158,7 +158,7 @@ class CheckinTests(ClinicTestCase):
         self.assertEqual(self.client.post(self.result_url).status_code, 405)
 
     def test_a_new_form_that_blocks_the_visit_holds_it_and_tells_therapist_and_client(self):
-        # The new version holds the visit as it is sent (bookings.booking.recheck_client).
+        # The new version holds the visit as it is sent (bookings.recheck.recheck_client).
         with self.captureOnCommitCallbacks(execute=True):
             make_intake(self.client_profile, yes=["fever"])
         self.login(self.client_user)

@@ -9,7 +9,8 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, connection, connections, transaction
 
-from bookings.booking import SlotTaken, book_appointment
+from bookings.appointments import book_appointment
+from bookings.errors import SlotTaken
 from bookings.models import Appointment
 from clinic.models import ClientProfile, Role, Room, Technique
 from tests.base import make_client, make_location, make_service, make_therapist
@@ -100,11 +101,11 @@ def test_back_to_back_and_cancelled_appointments_do_not_clash():
 @pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_on_sqlite_the_availability_check_and_the_write_share_one_immediate_transaction():
-    from bookings import booking
+    from bookings import appointments
 
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     seen = []
-    real_find_slot = booking.find_slot
+    real_find_slot = appointments.find_slot
 
     def spying_find_slot(*args, **kwargs):
         seen.append(connection.in_atomic_block)
@@ -112,7 +113,7 @@ def test_on_sqlite_the_availability_check_and_the_write_share_one_immediate_tran
 
     with time_machine.travel(utc(2026, 3, 2, 8, 0), tick=False):
         _, _, service, therapist, clients = _clinic()
-        with mock.patch.object(booking, "find_slot", spying_find_slot):
+        with mock.patch.object(appointments, "find_slot", spying_find_slot):
             book_appointment(
                 client=clients[0],
                 therapist=therapist,

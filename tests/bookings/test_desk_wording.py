@@ -93,9 +93,7 @@ class DeskWordingTests(BookingViewCase, ClinicTestCase):
             },
         )
         refuse()
-        return self.client.post(
-            reverse("bookings:plan_review"), {"action": "confirm", "client": self.client_id}
-        )
+        return self.client.post(reverse("bookings:plan_confirm"), {"client": self.client_id})
 
     def assert_desk_words(self, response, flow, *expected):
         page = response.content.decode()

@@ -6,7 +6,7 @@ import time_machine
 from django.test import override_settings
 from icalendar import Calendar
 
-from bookings import booking, calendars
+from bookings import appointments, calendars
 from bookings.models import Appointment
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc
@@ -35,7 +35,7 @@ class ClientInvitationTests(ClinicTestCase):
         make_intake(cls.client_profile)
 
     def book(self):
-        return booking.book_appointment(
+        return appointments.book_appointment(
             client=self.client_profile,
             therapist=self.ava,
             service=self.service,
@@ -69,7 +69,7 @@ class ClientInvitationTests(ClinicTestCase):
     def test_a_reschedule_keeps_the_uid_and_raises_the_sequence(self):
         appointment = self.book()
         _, [before] = parse(calendars.client_invitation(appointment))
-        moved = booking.reschedule_appointment(
+        moved = appointments.reschedule_appointment(
             appointment=appointment, start=utc(2026, 3, 3, 14, 0), by=self.client_user
         )
         _, [after] = parse(calendars.client_invitation(moved))
@@ -80,7 +80,7 @@ class ClientInvitationTests(ClinicTestCase):
     def test_a_cancellation_cancels_the_same_event_with_a_higher_sequence(self):
         appointment = self.book()
         _, [before] = parse(calendars.client_invitation(appointment))
-        cancelled = booking.cancel_appointment(appointment=appointment, by=self.client_user)
+        cancelled = appointments.cancel_appointment(appointment=appointment, by=self.client_user)
         calendar, [event] = parse(calendars.client_invitation(cancelled, cancelled=True))
         self.assertEqual(calendar["METHOD"], "CANCEL")
         self.assertEqual(str(event["STATUS"]), "CANCELLED")

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django_tasks import default_task_backend
 from icalendar import Calendar
 
-from bookings import booking, notifications
+from bookings import appointments, outbox
 from bookings.models import Appointment, TreatmentPlan
 from bookings.tasks import send_appointment_message, send_plan_message
 from clinic.models import ClientProfile
@@ -44,7 +44,7 @@ class AppointmentMessageTests(ClinicTestCase):
 
     def book(self, start=MONDAY_10):
         with self.captureOnCommitCallbacks(execute=True):
-            return booking.book_appointment(
+            return appointments.book_appointment(
                 client=self.client_profile,
                 therapist=self.ava,
                 service=self.service,
@@ -103,7 +103,7 @@ class AppointmentMessageTests(ClinicTestCase):
         )
         make_intake(walk_in)
         with self.captureOnCommitCallbacks(execute=True):
-            booking.book_appointment(
+            appointments.book_appointment(
                 client=walk_in,
                 therapist=self.ava,
                 service=self.service,
@@ -116,7 +116,7 @@ class AppointmentMessageTests(ClinicTestCase):
         appointment = self.book()
         mail.outbox.clear()
         with self.captureOnCommitCallbacks(execute=True):
-            booking.reschedule_appointment(
+            appointments.reschedule_appointment(
                 appointment=appointment, start=utc(2026, 3, 3, 14, 0), by=self.client_user
             )
         [message] = mail.outbox
@@ -135,7 +135,7 @@ class AppointmentMessageTests(ClinicTestCase):
             time_machine.travel(utc(2026, 3, 1, 20, 0), tick=False),
             self.captureOnCommitCallbacks(execute=True),
         ):
-            booking.cancel_appointment(appointment=appointment, by=self.client_user)
+            appointments.cancel_appointment(appointment=appointment, by=self.client_user)
         [message] = mail.outbox
         self.assertEqual(message.subject, "Your appointment on Monday 2 March is cancelled")
         self.assertIn("counts as a late cancellation", message.body)
@@ -190,7 +190,7 @@ class AppointmentMessageTests(ClinicTestCase):
             status="active",
         )
         Appointment.objects.filter(pk__in=[a.pk for a in plan_appointments]).update(plan=plan)
-        self.assertTrue(notifications.plan_booked(plan))
+        self.assertTrue(outbox.plan_booked(plan))
         [message] = mail.outbox
         self.assertEqual(message.subject, "Your treatment plan is booked: 3 visits")
         self.assertIn("Mon 2 Mar 2026, 10:00: session 1 with Ava Stone", message.body)

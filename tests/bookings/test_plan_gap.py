@@ -2,7 +2,8 @@
 
 import time_machine
 
-from bookings.booking import BookingError, reschedule_appointment
+from bookings.appointments import reschedule_appointment
+from bookings.errors import BookingError
 from bookings.models import PlanKind, PlanStatus, TreatmentPlan
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc, weekday_hours

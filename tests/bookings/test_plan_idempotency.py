@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from bookings.booking import start_maintenance_plan
-from bookings.models import Appointment, TreatmentPlan
+from bookings.models import Appointment, PlanProposalDraft, TreatmentPlan
+from bookings.plans import start_maintenance_plan
 from clinic.models import Room, TimeOff
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc, weekday_hours
@@ -19,7 +19,6 @@ from tests.intake.factories import make_intake
 
 NOW = utc(2026, 3, 2, 8, 0)  # Monday
 FORM = {"weekdays": ["0", "3"], "preferred_time": "10:00", "first_day": "2026-03-09"}
-PROPOSAL_KEY = "bookings_plan_proposal"
 
 
 class PlanFlowCase(ClinicTestCase):
@@ -35,18 +34,18 @@ class PlanFlowCase(ClinicTestCase):
             make_intake(cls.client_profile, onset=date(2026, 2, 16), pain_now=8)
         cls.new_url = reverse("bookings:plan_new")
         cls.review_url = reverse("bookings:plan_review")
+        cls.move_url = reverse("bookings:plan_move")
+        cls.confirm_url = reverse("bookings:plan_confirm")
 
     def propose(self, **extra):
         data = {"service": self.service.pk, "therapist": self.ava.pk, **FORM, **extra}
         response = self.client.post(self.new_url, data)
         self.assertEqual(response.status_code, 302)
-        return self.client.session[PROPOSAL_KEY]
+        return PlanProposalDraft.objects.get().data
 
     def put_back(self, proposal):
-        """The proposal as a second request read it, before the first one removed it."""
-        session = self.client.session
-        session[PROPOSAL_KEY] = proposal
-        session.save()
+        """The proposal as a second request read it, before the first one booked it."""
+        PlanProposalDraft.objects.update(data=proposal, token=proposal["token"], booked_plan=None)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -54,11 +53,11 @@ class ConfirmTwiceTests(PlanFlowCase):
     def test_confirming_the_same_plan_twice_books_it_once(self):
         self.login(self.client_user)
         proposal = self.propose()
-        first = self.client.post(self.review_url, {"action": "confirm"})
+        first = self.client.post(self.confirm_url)
         plan = TreatmentPlan.objects.get()
         self.assertRedirects(first, plan.get_absolute_url())
         self.put_back(proposal)
-        second = self.client.post(self.review_url, {"action": "confirm"})
+        second = self.client.post(self.confirm_url)
         self.assertRedirects(second, plan.get_absolute_url())
         self.assertEqual(TreatmentPlan.objects.count(), 1)
         self.assertEqual(Appointment.objects.count(), 9)
@@ -66,9 +65,9 @@ class ConfirmTwiceTests(PlanFlowCase):
     def test_confirming_in_a_second_tab_after_the_first_booked_shows_the_plan(self):
         self.login(self.client_user)
         token = self.propose()["token"]
-        self.client.post(self.review_url, {"action": "confirm", "proposal": token})
+        self.client.post(self.confirm_url, {"proposal": token})
         plan = TreatmentPlan.objects.get()
-        second = self.client.post(self.review_url, {"action": "confirm", "proposal": token})
+        second = self.client.post(self.confirm_url, {"proposal": token})
         self.assertRedirects(second, plan.get_absolute_url())
         self.assertEqual(Appointment.objects.count(), 9)
 
@@ -76,7 +75,7 @@ class ConfirmTwiceTests(PlanFlowCase):
         self.login(self.client_user)
         old = self.propose()["token"]
         self.propose(preferred_time="14:00")
-        response = self.client.post(self.review_url, {"action": "confirm", "proposal": old})
+        response = self.client.post(self.confirm_url, {"proposal": old})
         self.assertContains(response, "changed in another tab", status_code=409)
         self.assertFalse(Appointment.objects.exists())
 
@@ -94,9 +93,9 @@ class ConfirmTwiceTests(PlanFlowCase):
         self.login(self.client_user)
         proposal = self.propose()
         self.assertEqual(proposal["plan_id"], proposed.pk)
-        self.client.post(self.review_url, {"action": "confirm"})
+        self.client.post(self.confirm_url)
         self.put_back(proposal)
-        second = self.client.post(self.review_url, {"action": "confirm"})
+        second = self.client.post(self.confirm_url)
         self.assertRedirects(second, proposed.get_absolute_url())
         proposed.refresh_from_db()
         self.assertEqual(proposed.status, "active")
@@ -178,14 +177,14 @@ class MoveToAnyoneTests(PlanFlowCase):
         # The first session found nothing free when proposed; it is moved by hand.
         proposal["sessions"][0].update(start=None, therapist_id=None)
         self.put_back(proposal)
-        response = self.client.get(self.review_url, {"move": "0"})
+        response = self.client.get(self.move_url, {"index": "0"})
         choices = dict(response.context["move_form"].fields["start"].choices)
         tuesday = next(value for value in choices if value.startswith("2026-03-10T10:00"))
         self.assertIn("Ben", choices[tuesday])
-        self.client.post(self.review_url, {"action": "move", "index": "0", "start": tuesday})
-        session = self.client.session[PROPOSAL_KEY]["sessions"][0]
+        self.client.post(self.move_url, {"index": "0", "start": tuesday})
+        session = PlanProposalDraft.objects.get().data["sessions"][0]
         self.assertEqual(session["therapist_id"], self.ben.pk)
-        response = self.client.post(self.review_url, {"action": "confirm"})
+        response = self.client.post(self.confirm_url)
         plan = TreatmentPlan.objects.get()
         self.assertRedirects(response, plan.get_absolute_url())
         first = plan.appointments.order_by("start").first()
@@ -201,8 +200,9 @@ def test_two_simultaneous_confirmations_of_one_plan_book_it_once():
     from django.contrib.auth.models import Group
     from django.db import connections
 
-    from bookings.booking import book_plan, propose_plan
     from bookings.planning import recommend_plan
+    from bookings.plans import book_plan
+    from bookings.proposals import propose_plan
     from clinic.models import ClientProfile, Role, Technique
     from tests.base import make_client, make_location
 

@@ -7,10 +7,12 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings import notifications
-from bookings.booking import NotAllowed, book_plan, propose_plan
+from bookings import outbox
+from bookings.errors import NotAllowed
 from bookings.models import Appointment
 from bookings.planning import recommend_plan
+from bookings.plans import book_plan
+from bookings.proposals import propose_plan
 from clinic.models import User
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import utc, weekday_hours
@@ -73,7 +75,7 @@ class PlanBookingQueryCountTests(ClinicTestCase):
     def test_every_session_gets_its_reminder_once_the_plan_commits(self):
         proposal = self.proposal(score=8)
         with (
-            mock.patch.object(notifications, "schedule_reminder") as schedule,
+            mock.patch.object(outbox, "schedule_reminder") as schedule,
             self.captureOnCommitCallbacks(execute=True),
         ):
             plan = book_plan(proposal=proposal, client=self.client_profile, by=self.client_user)

@@ -2,9 +2,11 @@ from datetime import UTC, date, time
 
 import time_machine
 
-from bookings.booking import SlotTaken, book_plan, propose_plan, recommendation_for
+from bookings.errors import SlotTaken
 from bookings.models import Appointment, TreatmentPlan
 from bookings.planning import recommend_plan
+from bookings.plans import book_plan
+from bookings.proposals import propose_plan, recommendation_for
 from clinic.models import Room, TimeOff
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc, weekday_hours
@@ -195,7 +197,7 @@ class BookPlanTests(ClinicTestCase):
 
     def test_sessions_moved_closer_than_48_hours_are_refused(self):
         self.proposal.sessions[1].start = utc(2026, 3, 10, 10, 0).isoformat()
-        from bookings.booking import BookingError
+        from bookings.errors import BookingError
 
         with self.assertRaises(BookingError) as raised:
             book_plan(proposal=self.proposal, client=self.client_profile, by=self.client_user)

@@ -13,8 +13,10 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from bookings.booking import NotAllowed, recheck_client, release_hold
+from bookings.appointments import release_hold
+from bookings.errors import NotAllowed
 from bookings.models import Appointment, HoldCode
+from bookings.recheck import recheck_client
 from clinic.models import ClientProfile
 from intake.models import Condition, Decision
 from tests.base import ClinicTestCase, make_service, make_therapist

@@ -12,12 +12,11 @@ from django.db import connection
 from django.test import TransactionTestCase, override_settings
 from django_tasks import default_task_backend
 
-from bookings import notifications
+from bookings import notifications, outbox
 from bookings.models import Appointment
 from bookings.tasks import (
     claim_reminder,
     remind,
-    send_due_reminders,
     send_reminder,
     sweep_reminders,
 )
@@ -154,10 +153,6 @@ class ReminderTests(ClinicTestCase):
         self.assertIsNone(self.appointment.reminder_sent_at)
         self.assertEqual(self.sweep_at(utc(2026, 3, 2, 11, 5)), 1)
 
-    def test_the_sweep_task_sends_due_reminders(self):
-        with time_machine.travel(utc(2026, 3, 2, 11, 0), tick=False):
-            self.assertEqual(send_due_reminders.call(), 1)
-
     def test_the_command_sweeps_and_says_how_many_it_sent(self):
         out = StringIO()
         with time_machine.travel(utc(2026, 3, 2, 11, 0), tick=False):
@@ -169,7 +164,7 @@ class ReminderTests(ClinicTestCase):
     def test_booking_plans_the_reminder_for_the_day_before_when_the_backend_can_wait(self):
         default_task_backend.clear()
         with time_machine.travel(utc(2026, 3, 1, 8, 0), tick=False):
-            notifications.schedule_reminder(self.appointment)
+            outbox.schedule_reminder(self.appointment)
         [result] = default_task_backend.results
         self.assertEqual(result.task.name, "send_reminder")
         self.assertEqual(result.task.run_after, utc(2026, 3, 2, 10, 0))
@@ -179,7 +174,7 @@ class ReminderTests(ClinicTestCase):
     def test_with_a_backend_that_cannot_wait_the_sweep_does_the_work(self):
         # The immediate backend (tests' default) runs tasks at once: nothing to plan.
         with time_machine.travel(utc(2026, 3, 1, 8, 0), tick=False):
-            self.assertIsNone(notifications.schedule_reminder(self.appointment))
+            self.assertIsNone(outbox.schedule_reminder(self.appointment))
         self.assertEqual(mail.outbox, [])
 
 

@@ -2,14 +2,9 @@ from datetime import UTC
 
 import time_machine
 
+from bookings.appointments import cancel_appointment, mark_no_show, reschedule_appointment
 from bookings.availability import free_slots
-from bookings.booking import (
-    BookingError,
-    SlotTaken,
-    cancel_appointment,
-    mark_no_show,
-    reschedule_appointment,
-)
+from bookings.errors import BookingError, SlotTaken
 from bookings.models import Appointment
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc, weekday_hours

@@ -186,7 +186,8 @@ class ConfirmTests(BookingViewCase, ClinicTestCase):
     def test_a_busy_database_gives_the_try_again_page(self):
         self.login(self.client_user)
         with mock.patch(
-            "bookings.booking.book_appointment", side_effect=OperationalError("database is locked")
+            "bookings.appointments.book_appointment",
+            side_effect=OperationalError("database is locked"),
         ):
             response = self.client.post(self.url, self.data())
         self.assertEqual(response.status_code, 503)

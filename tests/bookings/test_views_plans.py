@@ -3,7 +3,7 @@ from datetime import date
 import time_machine
 from django.urls import reverse
 
-from bookings.models import Appointment, TreatmentPlan
+from bookings.models import Appointment, PlanProposalDraft, TreatmentPlan
 from tests.base import ClinicTestCase, make_service
 from tests.bookings.helpers import BookingViewCase, make_appointment, utc
 from tests.intake.factories import make_intake
@@ -23,6 +23,9 @@ class PlanFlowTests(BookingViewCase, ClinicTestCase):
             make_intake(cls.client_profile, onset=date(2026, 2, 16), pain_now=8)
         cls.new_url = reverse("bookings:plan_new")
         cls.review_url = reverse("bookings:plan_review")
+        cls.drop_url = reverse("bookings:plan_drop")
+        cls.move_url = reverse("bookings:plan_move")
+        cls.confirm_url = reverse("bookings:plan_confirm")
 
     def propose(self, **extra):
         data = {"service": self.service.pk, "therapist": self.therapist.pk, **FORM, **extra}
@@ -54,7 +57,7 @@ class PlanFlowTests(BookingViewCase, ClinicTestCase):
         self.login(self.client_user)
         response = self.propose(weekdays=[])
         self.assertContains(response, "This field is required.")
-        self.assertNotIn("bookings_plan_proposal", self.client.session)
+        self.assertFalse(PlanProposalDraft.objects.exists())
 
     def test_a_cleared_client_books_an_acute_plan_and_sees_every_session(self):
         self.login(self.client_user)
@@ -65,7 +68,7 @@ class PlanFlowTests(BookingViewCase, ClinicTestCase):
         self.assertContains(response, "Mon 9 Mar 2026, 10:00")
         self.assertContains(response, "Reassessment")
         self.assertFalse(Appointment.objects.exists())
-        response = self.client.post(self.review_url, {"action": "confirm"})
+        response = self.client.post(self.confirm_url)
         plan = TreatmentPlan.objects.get()
         self.assertRedirects(response, reverse("bookings:plan_detail", args=[plan.pk]))
         page = self.client.get(reverse("bookings:plan_detail", args=[plan.pk]))
@@ -76,17 +79,17 @@ class PlanFlowTests(BookingViewCase, ClinicTestCase):
     def test_a_session_can_be_dropped_before_confirming(self):
         self.login(self.client_user)
         self.propose()
-        self.client.post(self.review_url, {"action": "drop", "index": "1"})
+        self.client.post(self.drop_url, {"index": "1"})
         response = self.client.get(self.review_url)
         self.assertEqual(len(response.context["rows"]), 8)
 
     def test_a_session_can_be_moved_to_another_free_time(self):
         self.login(self.client_user)
         self.propose()
-        response = self.client.get(self.review_url, {"move": "0"})
+        response = self.client.get(self.move_url, {"index": "0"})
         choices = [value for value, _ in response.context["move_form"].fields["start"].choices]
         wanted = next(v for v in choices if v.startswith("2026-03-10T14:00"))
-        self.client.post(self.review_url, {"action": "move", "index": "0", "start": wanted})
+        self.client.post(self.move_url, {"index": "0", "start": wanted})
         response = self.client.get(self.review_url)
         self.assertEqual(response.context["rows"][0]["start"].isoformat(), wanted)
 
@@ -100,7 +103,7 @@ class PlanFlowTests(BookingViewCase, ClinicTestCase):
             self.room,
             utc(2026, 3, 19, 10, 0),
         )
-        response = self.client.post(self.review_url, {"action": "confirm"})
+        response = self.client.post(self.confirm_url)
         self.assertContains(response, "Thursday 19 March at 10:00 was just taken", status_code=409)
         self.assertFalse(TreatmentPlan.objects.exists())
         self.assertEqual(Appointment.objects.count(), 1)
@@ -121,7 +124,7 @@ class PlanFlowTests(BookingViewCase, ClinicTestCase):
             f"{self.new_url}?client={client_id}", {**data, "client": client_id}
         )
         self.assertRedirects(response, f"{self.review_url}?client={client_id}")
-        self.client.post(self.review_url, {"action": "confirm", "client": client_id})
+        self.client.post(self.confirm_url, {"client": client_id})
         plan = TreatmentPlan.objects.get()
         self.assertEqual(
             (plan.client, plan.created_by), (self.client_profile, self.front_desk_user)
@@ -134,7 +137,7 @@ class PlanFlowTests(BookingViewCase, ClinicTestCase):
         data = {"service": self.service.pk, "therapist": self.therapist.pk, **FORM}
         self.client.post(self.new_url, {**data, "client": client_id})
         other_id = str(self.other_client_profile.public_id)
-        response = self.client.post(self.review_url, {"action": "confirm", "client": other_id})
+        response = self.client.post(self.confirm_url, {"client": other_id})
         self.assertRedirects(response, f"{self.new_url}?client={other_id}")
         self.assertFalse(TreatmentPlan.objects.exists())
 

@@ -35,9 +35,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings.availability import free_slots, next_free_slot
-from bookings.booking import propose_plan
 from bookings.models import Appointment
 from bookings.planning import recommend_plan
+from bookings.proposals import propose_plan
 from clinic.models import (
     ClientProfile,
     Location,

@@ -7,7 +7,7 @@ date alone (a clearance or a form that lapses) and for anything missed.
 
 from django.core.management.base import BaseCommand
 
-from bookings.booking import recheck_clients_with_open_visits
+from bookings.recheck import recheck_clients_with_open_visits
 
 
 class Command(BaseCommand):

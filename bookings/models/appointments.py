@@ -1,4 +1,4 @@
-"""Appointments, treatment plans, visits and calendar feeds.
+"""Appointments and visits.
 
 Times are stored in UTC and shown in the location's zone. The booked range of an
 appointment is ``start`` to ``blocked_until`` (its end plus the service's buffer), stored
@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from bookings.availability import as_local, local_day_bounds
-from clinic.models import ClientProfile, Location, Room, Service, Technique, Therapist
+from bookings.timeutils import as_local
+from clinic.models import ClientProfile, Location, Room, Service, Therapist
 
 
 class TsTzRange(Func):
@@ -66,134 +66,6 @@ def _new_token():
     return secrets.token_urlsafe(32)
 
 
-class PlanKind(models.TextChoices):
-    ACUTE = "acute", "Acute"
-    MAINTENANCE = "maintenance", "Maintenance"
-
-
-class PlanStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class TreatmentPlan(models.Model):
-    """A course of treatment: acute sessions then a reassessment, or maintenance visits."""
-
-    client = models.ForeignKey(ClientProfile, on_delete=models.CASCADE, related_name="plans")
-    therapist = models.ForeignKey(
-        Therapist,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="plans",
-        help_text="The preferred therapist; empty for anyone offering the technique.",
-    )
-    kind = models.CharField(max_length=16, choices=PlanKind.choices)
-    sessions_per_week = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(2)]
-    )
-    weeks = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
-    )
-    interval_weeks = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
-    )
-    session_minutes = models.PositiveSmallIntegerField(
-        default=60, validators=[MinValueValidator(30), MaxValueValidator(120)]
-    )
-    technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="plans")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="plans")
-    status = models.CharField(
-        max_length=16, choices=PlanStatus.choices, default=PlanStatus.PROPOSED
-    )
-    starts_on = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
-    previous = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="follow_ups",
-        help_text="The acute plan this maintenance plan follows.",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind="maintenance")
-                | Q(sessions_per_week__isnull=False, weeks__isnull=False),
-                name="plan_acute_has_cadence",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind="acute") | Q(interval_weeks__isnull=False),
-                name="plan_maintenance_has_interval",
-            ),
-        ]
-        indexes = [models.Index(fields=["client", "status"], name="plan_client_status_idx")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} plan for {self.client}"
-
-    def get_absolute_url(self):
-        return reverse("bookings:plan_detail", args=[self.pk])
-
-    @property
-    def planned_sessions(self):
-        """How many sessions the plan holds (the reassessment not included)."""
-        if self.kind == PlanKind.ACUTE:
-            return (self.sessions_per_week or 0) * (self.weeks or 0)
-        return None
-
-    def cadence_text(self):
-        if self.kind == PlanKind.ACUTE:
-            times = "once" if self.sessions_per_week == 1 else "twice"
-            return f"{times} a week for {self.weeks} weeks, then a reassessment"
-        if self.interval_weeks == 1:
-            return "every week"
-        return f"every {self.interval_weeks} weeks"
-
-    def progress(self):
-        """{"done", "total", "reassessment", "next_number"} for "session 3 of 8, then ...".
-
-        Counts the plan's non-cancelled sessions; uses prefetched appointments if present.
-        """
-        sessions = [
-            appointment
-            for appointment in self.appointments.all()
-            if not appointment.is_reassessment and appointment.status in Appointment.OCCUPYING
-        ]
-        done = sum(1 for a in sessions if a.status == Appointment.Status.COMPLETED)
-        total = self.planned_sessions or len(sessions)
-        return {
-            "done": done,
-            "total": total,
-            "booked": len(sessions),
-            "next_number": min(done + 1, total) if total else 0,
-            "reassessment": self.kind == PlanKind.ACUTE,
-        }
-
-    def progress_text(self):
-        progress = self.progress()
-        if not progress["total"]:
-            return "No sessions booked yet."
-        if progress["done"] >= progress["total"]:
-            tail = "; the reassessment is next" if progress["reassessment"] else ""
-            return f"All {progress['total']} sessions done{tail}."
-        text = f"Session {progress['next_number']} of {progress['total']}"
-        if progress["reassessment"]:
-            text += ", then a reassessment"
-        return text + "."
-
-
 # A service lasts at most 240 minutes plus a 120-minute buffer (clinic.Service validators);
 # twice that leaves room for a therapist's longer one-off session.
 MAX_BOOKED_SPAN = timedelta(hours=12)
@@ -229,10 +101,6 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(
             start__lt=end, start__gt=start - MAX_BOOKED_SPAN, blocked_until__gt=start
         )
-
-    def on_day(self, day, zone):
-        start, end = local_day_bounds(day, zone)
-        return self.filter(start__gte=start, start__lt=end)
 
 
 class HoldCode(models.TextChoices):
@@ -270,7 +138,7 @@ class Appointment(models.Model):
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="appointments")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
     plan = models.ForeignKey(
-        TreatmentPlan,
+        "bookings.TreatmentPlan",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -453,32 +321,3 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"Visit: {self.appointment}"
-
-
-class CalendarFeed(models.Model):
-    """A therapist's personal calendar feed, reached by a secret, revocable URL."""
-
-    therapist = models.OneToOneField(
-        Therapist, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"Calendar feed for {self.therapist}"
-
-    @property
-    def is_active(self):
-        return self.revoked_at is None
-
-    def rotate(self):
-        """A new secret: the old URL stops working at once."""
-        self.token = _new_token()
-        self.revoked_at = None
-        self.created_at = timezone.now()
-        self.save(update_fields=["token", "revoked_at", "created_at"])
-
-    def revoke(self):
-        self.revoked_at = timezone.now()
-        self.save(update_fields=["revoked_at"])

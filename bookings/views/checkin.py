@@ -1,14 +1,14 @@
-"""Pages behind the messages: the pre-visit check-in and the therapist's calendar feed."""
+"""The pre-visit check-in (the link in the reminder)."""
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from bookings import calendars, checkin
-from bookings.models import Appointment, CalendarFeed
+from bookings import checkin
+from bookings.models import Appointment
 from clinic.access import no_store, role_required
 from clinic.models import Role, Therapist
 
@@ -89,61 +89,3 @@ def checkin_result(request, token):
         "bookings/checkin/result.html",
         {"appointment": appointment, "verdict": verdict},
     )
-
-
-@no_store
-@require_safe
-def feed(request, token):
-    """A therapist's calendar (iCalendar), for calendar programs; the URL is the secret."""
-    calendar_feed = get_object_or_404(
-        CalendarFeed.objects.select_related("therapist__user"),
-        token=token,
-        revoked_at__isnull=True,
-    )
-    response = HttpResponse(
-        calendars.therapist_feed(calendar_feed.therapist),
-        content_type="text/calendar; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'inline; filename="appointments.ics"'
-    return response
-
-
-@role_required(Role.THERAPIST)
-@no_store
-@require_safe
-def feed_settings(request):
-    """The therapist's own feed address, to copy into a calendar program, rotate or revoke."""
-    therapist = _get_own_therapist(request)
-    calendar_feed = CalendarFeed.objects.filter(therapist=therapist).first()
-    feed_url = ""
-    if calendar_feed is not None and calendar_feed.is_active:
-        feed_url = calendars.absolute_url(reverse("bookings:feed", args=[calendar_feed.token]))
-    return render(
-        request,
-        "bookings/checkin/feed_settings.html",
-        {"therapist": therapist, "calendar_feed": calendar_feed, "feed_url": feed_url},
-    )
-
-
-@role_required(Role.THERAPIST)
-@require_POST
-def feed_rotate(request):
-    """A new secret address (or the first one); the old address stops working at once."""
-    therapist = _get_own_therapist(request)
-    calendar_feed, created = CalendarFeed.objects.get_or_create(therapist=therapist)
-    if not created:
-        calendar_feed.rotate()
-    return redirect("bookings:feed_settings")
-
-
-@role_required(Role.THERAPIST)
-@require_POST
-def feed_revoke(request):
-    """Switch the feed off: its address stops working until a new one is made."""
-    therapist = _get_own_therapist(request)
-    calendar_feed = CalendarFeed.objects.filter(
-        therapist=therapist, revoked_at__isnull=True
-    ).first()
-    if calendar_feed is not None:
-        calendar_feed.revoke()
-    return redirect("bookings:feed_settings")

@@ -1,0 +1,382 @@
+"""One appointment's life: book, reschedule, cancel, no-show, hold, release, record visit.
+
+Each workflow runs in one ``transaction.atomic()``: the availability re-check and the
+write share it. On SQLite the transaction is IMMEDIATE, so no other writer can slip in
+between; on PostgreSQL the exclusion constraints refuse an overlapping row and the
+IntegrityError becomes ``SlotTaken``, the same "just taken" answer as the re-check.
+Messages go out only after the transaction commits. Treatment plans are in
+``bookings.plans`` (booking a whole plan) and ``bookings.proposals`` (proposing one).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bookings import outbox, tasks
+from bookings.availability import (
+    find_slot,
+)
+from bookings.errors import BookingError, NotAllowed, SlotTaken
+from bookings.models import Appointment, HoldCode, Visit
+from bookings.planning import gap_problems
+from clinic import clock
+from clinic.models import Therapist
+from clinic.roles import is_staff_booker
+from intake.audit import log_access
+from intake.eligibility import can_book
+
+
+def eligibility(client, day: date):
+    """The intake's verdict on booking ``client`` on ``day`` (intake.eligibility.can_book)."""
+    return can_book(client, on=day)
+
+
+def _check_allowed(client, day):
+    verdict = eligibility(client, day)
+    if not verdict.allowed:
+        raise NotAllowed(verdict)
+    return verdict
+
+
+def check_bookable(service, therapist=None, *, in_plan=False):
+    """May ``service`` be booked with ``therapist``? Raise ``BookingError`` if not.
+
+    The one check every form and flow that creates or moves an appointment makes, since
+    a hand-edited request can name anything: the service is offered (active), a
+    reassessment only inside a treatment plan, and the therapist is active and offers
+    the service's technique.
+    """
+    if not service.active:
+        raise BookingError(f"{service.name} is not offered any more.", code="inactive_service")
+    if service.is_reassessment and not in_plan:
+        raise BookingError(
+            "A reassessment is booked as part of a treatment plan.", code="reassessment_only"
+        )
+    if therapist is not None and not (
+        Therapist.objects.active().offering(service).filter(pk=therapist.pk).exists()
+    ):
+        raise BookingError(
+            f"{therapist} does not offer {service.name.lower()}.", code="not_offered"
+        )
+
+
+def _create(
+    *,
+    client,
+    therapist,
+    service,
+    start,
+    by,
+    verdict,
+    duration=None,
+    notice=True,
+    plan=None,
+    sequence=None,
+    reassessment=False,
+    index=None,
+):
+    """Write one appointment after re-checking the slot; raise SlotTaken if it is gone."""
+    minutes = duration or service.duration_minutes
+    taken = SlotTaken(
+        therapist=therapist, service=service, start=start, index=index, duration=minutes
+    )
+    slot = find_slot(therapist, service, start, duration=minutes, notice=notice)
+    if slot is None:
+        raise taken
+    start_utc = slot.start_utc
+    end = start_utc + timedelta(minutes=minutes)
+    blocked_until = end + timedelta(minutes=service.buffer_minutes)
+    if (
+        Appointment.objects.active()
+        .for_client(client)
+        .overlapping(start_utc, blocked_until)
+        .exists()
+    ):
+        raise taken
+    held = getattr(verdict, "needs_checkin", False)
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                client=client,
+                therapist=therapist,
+                service=service,
+                room_id=slot.room_ids[0],
+                location=slot.location,
+                plan=plan,
+                plan_sequence=sequence,
+                is_reassessment=reassessment,
+                start=start_utc,
+                end=end,
+                blocked_until=blocked_until,
+                duration_minutes=minutes,
+                price=service.price,
+                status=Appointment.Status.HELD if held else Appointment.Status.BOOKED,
+                hold_code=HoldCode.CHECKIN if held else "",
+                created_by=by,
+            )
+    except IntegrityError:
+        # PostgreSQL's exclusion constraint: someone else's booking committed first.
+        raise taken from None
+    # Treating the client is what lets the therapist read the client's health records.
+    client.care_team.add(therapist)
+    return appointment
+
+
+def book_appointment(*, client, therapist, service, start, by, now=None):
+    """Book one session of ``service`` with ``therapist`` at ``start`` for ``client``.
+
+    Raises ``NotAllowed`` when the intake does not allow booking on that date and
+    ``SlotTaken`` when the time is not free (any more). Staff may book inside the
+    location's minimum notice; clients may not.
+    """
+    check_bookable(service, therapist)
+    with transaction.atomic():
+        day = _visit_day(therapist, start)
+        verdict = _check_allowed(client, day)
+        appointment = _create(
+            client=client,
+            therapist=therapist,
+            service=service,
+            start=start,
+            by=by,
+            verdict=verdict,
+            notice=not is_staff_booker(by),
+        )
+        transaction.on_commit(partial(outbox.appointment_booked, appointment))
+    return appointment
+
+
+def _visit_day(therapist, start):
+    # The visit's local date decides eligibility: read where the therapist works (the
+    # main location's zone when they have no location).
+    return clock.local_date(start, therapist.locations.filter(active=True).first())
+
+
+def _check_plan_gap(appointment, start_utc):
+    """A plan's session may move only where it stays 48 hours from the plan's others."""
+    if appointment.plan_id is None:
+        return
+    others = (
+        Appointment.objects.filter(plan_id=appointment.plan_id, status__in=Appointment.OCCUPYING)
+        .exclude(pk=appointment.pk)
+        .values_list("start", flat=True)
+    )
+    if gap_problems(sorted([*others, start_utc])):
+        raise BookingError(
+            "Sessions of a treatment plan are at least 48 hours apart. Choose another time.",
+            code="gap",
+        )
+
+
+# --- Changing and cancelling ----------------------------------------------------------
+
+
+def _locked(appointment):
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("location", "service", "therapist__user", "client__user")
+        .get(pk=appointment.pk)
+    )
+
+
+def reschedule_appointment(*, appointment, start, by, reason="", now=None):
+    """Move ``appointment`` to ``start`` with the same therapist and service.
+
+    Clients may do so up to the location's cut-off; staff at any time, with a reason.
+    Raises ``BookingError`` (window, reason), ``NotAllowed`` or ``SlotTaken``.
+    """
+    now = now or timezone.now()
+    staff = is_staff_booker(by)
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if not appointment.is_open:
+            raise BookingError("This appointment can no longer be changed.", code="closed")
+        if staff and not reason.strip():
+            raise BookingError("Give a reason for the change.", code="reason_required")
+        if not staff and not appointment.client_may_reschedule(now):
+            raise BookingError(
+                f"Appointments can be moved online up to "
+                f"{appointment.location.cancellation_cutoff_hours} hours before the start. "
+                "Please call us, or cancel instead.",
+                code="too_late",
+            )
+        check_bookable(
+            appointment.service, appointment.therapist, in_plan=appointment.plan_id is not None
+        )
+        new_day = clock.local_date(start, appointment.location)
+        verdict = _check_allowed(appointment.client, new_day)
+        minutes = appointment.duration_minutes
+        taken = SlotTaken(
+            therapist=appointment.therapist,
+            service=appointment.service,
+            start=start,
+            duration=minutes,
+        )
+        slot = find_slot(
+            appointment.therapist,
+            appointment.service,
+            start,
+            duration=minutes,
+            now=now,
+            notice=not staff,
+            exclude_ids=[appointment.pk],
+        )
+        if slot is None:
+            raise taken
+        start_utc = slot.start_utc
+        end = start_utc + timedelta(minutes=minutes)
+        blocked_until = end + timedelta(minutes=appointment.service.buffer_minutes)
+        clash = (
+            Appointment.objects.active()
+            .for_client(appointment.client)
+            .overlapping(start_utc, blocked_until)
+            .exclude(pk=appointment.pk)
+            .exists()
+        )
+        if clash:
+            raise taken
+        _check_plan_gap(appointment, start_utc)
+        old_start = appointment.start
+        appointment.start = start_utc
+        appointment.end = end
+        appointment.blocked_until = blocked_until
+        appointment.room_id = slot.room_ids[0]
+        appointment.location = slot.location
+        # A new time needs its own reminder and check-in.
+        appointment.reminder_sent_at = None
+        appointment.checkin_confirmed_at = None
+        if verdict.needs_checkin:
+            appointment.status = Appointment.Status.HELD
+            appointment.hold_code = HoldCode.CHECKIN
+        try:
+            with transaction.atomic():
+                appointment.save(
+                    update_fields=[
+                        "start",
+                        "end",
+                        "blocked_until",
+                        "room",
+                        "location",
+                        "reminder_sent_at",
+                        "checkin_confirmed_at",
+                        "status",
+                        "hold_code",
+                    ]
+                )
+        except IntegrityError:
+            raise taken from None
+        transaction.on_commit(
+            partial(outbox.appointment_rescheduled, appointment, old_start=old_start)
+        )
+    return appointment
+
+
+def cancel_appointment(*, appointment, by, reason="", now=None):
+    """Cancel; a client's cancellation after the cut-off is marked late.
+
+    Staff may cancel at any time and must give a reason. The time is free at once.
+    """
+    now = now or timezone.now()
+    staff = is_staff_booker(by)
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if not appointment.is_open:
+            raise BookingError("This appointment is not open any more.", code="closed")
+        if staff:
+            if not reason.strip():
+                raise BookingError("Give a reason for cancelling.", code="reason_required")
+            late = False
+        else:
+            if not appointment.client_may_cancel(now):
+                raise BookingError(
+                    "This appointment has already started; please call us.", code="started"
+                )
+            late = appointment.cancel_would_be_late(now)
+        appointment.cancel(by=by, reason=reason.strip(), late=late, now=now)
+        transaction.on_commit(partial(outbox.appointment_cancelled, appointment))
+    return appointment
+
+
+def mark_no_show(*, appointment, by, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if not appointment.may_mark_no_show(now):
+            raise BookingError(
+                "Only an open appointment that has started can be marked as missed.",
+                code="not_started",
+            )
+        appointment.mark_no_show(by=by)
+    return appointment
+
+
+def hold_appointment(*, appointment):
+    """Staff put a booked visit on hold (it keeps its time); ``release_hold`` lifts it."""
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if appointment.status != Appointment.Status.BOOKED:
+            raise BookingError("Only a booked appointment can be put on hold.", code="not_booked")
+        appointment.hold(HoldCode.STAFF)
+    return appointment
+
+
+def release_hold(*, appointment):
+    """Lift a hold (front desk, or the treating therapist): the visit goes ahead as booked.
+
+    Only while the client's health form allows a visit on the appointment's local date:
+    raises ``NotAllowed`` otherwise, and ``BookingError`` when it is not on hold.
+    """
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if appointment.status != Appointment.Status.HELD:
+            raise BookingError("This appointment is not on hold.", code="not_held")
+        _check_allowed(appointment.client, appointment.local_start.date())
+        appointment.release_hold()
+    return appointment
+
+
+# --- Holds: the health form rules a booked visit out ---------------------------------
+
+
+def hold_and_tell(appointment, code, *, kind):
+    """Hold a locked ``appointment`` for ``code`` and tell who must act, after the commit.
+
+    Once per hold: an appointment already held for ``code`` is left as it is and nobody
+    is told twice. ``kind`` is the notice: "hold" and "call" (the check-in, to the
+    therapist), "gate" (the health form now rules the visit out: the therapist, front
+    desk and the client). Returns whether the appointment was newly held.
+    """
+    if appointment.status == Appointment.Status.HELD and appointment.hold_code == code:
+        return False
+    appointment.hold(code)
+    transaction.on_commit(partial(tasks.send_hold_notices.enqueue, appointment.pk, kind))
+    return True
+
+
+def record_visit(*, appointment, by, pain_score, notes="", now=None):
+    """Record the visit (pain score and notes) and mark the appointment completed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = _locked(appointment)
+        if appointment.status not in Appointment.OPEN or now < appointment.start:
+            raise BookingError(
+                "A visit can be recorded once an open appointment has started.",
+                code="not_started",
+            )
+        visit = Visit.objects.create(
+            appointment=appointment,
+            pain_score=pain_score,
+            notes=notes,
+            recorded_by=by,
+            recorded_at=now,
+        )
+        appointment.status = Appointment.Status.COMPLETED
+        appointment.save(update_fields=["status"])
+        log_access(
+            by, client=appointment.client, action="change", detail=f"visit notes (visit {visit.pk})"
+        )
+    return visit

@@ -1,0 +1,1 @@
+"""The bookings pages, by area; bookings/urls.py maps them."""

@@ -1,0 +1,198 @@
+"""Treatment plans: the plan form, and the booked plan (its changes, its maintenance follow-up).
+
+The proposed list and its actions (drop, move, confirm) are in ``plan_review``.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from bookings import appointments, plans, proposals
+from bookings.errors import BookingError
+from bookings.forms import (
+    MaintenanceForm,
+    PlanChangeForm,
+    PlanForm,
+)
+from bookings.models import Appointment, PlanKind, TreatmentPlan
+from bookings.proposals import PlanProposal
+from bookings.views.common import (
+    STAFF,
+    client_for_booking,
+    client_picker,
+    client_query,
+    get_plan_for_user,
+)
+from clinic import clock
+from clinic.access import no_store, role_required
+from clinic.models import Role, Service
+from intake.models import Intake
+
+
+@role_required(Role.CLIENT, *STAFF)
+@no_store
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_new(request):
+    """The plan form: the recommended course, and the client's days, time and therapist."""
+    client = client_for_booking(request)
+    if client is None:
+        return client_picker(request)
+    today = clock.today()
+    proposed = (
+        TreatmentPlan.objects.proposed()
+        .filter(client=client)
+        .select_related("service", "therapist__user")
+        .first()
+    )
+    verdict = appointments.eligibility(client, today + timedelta(days=7)).for_viewer(
+        request.user, client
+    )
+    if proposed:
+        recommendation = PlanProposal(
+            client_id=client.pk,
+            kind=proposed.kind,
+            sessions_per_week=proposed.sessions_per_week,
+            weeks=proposed.weeks,
+            interval_weeks=proposed.interval_weeks,
+            session_minutes=proposed.session_minutes,
+            service_id=proposed.service_id,
+            technique_id=proposed.technique_id,
+            reassessment_service_id=None,
+            therapist_id=proposed.therapist_id,
+            weekdays=[],
+            preferred_time="",
+            first_day="",
+            sessions=[],
+        ).recommendation
+    else:
+        recommendation = proposals.recommendation_for(client, on=today)
+    if recommendation is None:
+        return render(request, "bookings/not_allowed.html", {"verdict": verdict, "client": client})
+    initial = {"first_day": today + timedelta(days=1), "weekdays": [0, 3]}
+    if proposed:
+        initial.update(service=proposed.service, therapist=proposed.therapist)
+    else:
+        suggested = _suggested_service(client)
+        if suggested:
+            initial["service"] = suggested
+    form = PlanForm(request.POST or None, today=today, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proposal = proposals.propose_plan(
+            client=client,
+            recommendation=recommendation,
+            service=data["service"],
+            therapist=data["therapist"],
+            weekdays=data["weekdays"],
+            preferred_time=data["preferred_time"],
+            first_day=data["first_day"],
+            plan=proposed,
+            previous=proposed.previous if proposed else None,
+        )
+        proposals.save_draft(proposal, client=client, by=request.user)
+        return redirect(
+            reverse("bookings:plan_review") + "?" + urlencode(client_query(request, client))
+        )
+    return render(
+        request,
+        "bookings/plan_form.html",
+        {
+            "form": form,
+            "client": client,
+            "recommendation": recommendation,
+            "verdict": verdict,
+            "proposed": proposed,
+            "client_query": urlencode(client_query(request, client)),
+        },
+    )
+
+
+def _suggested_service(client):
+    intake = Intake.objects.current_for(client)
+    # The flags come first: the suggestion, not the stored code, which an intake
+    # completed before that rule may hold as deep tissue.
+    code = intake.technique_suggestion().technique if intake else ""
+    if not code:
+        return None
+    return Service.objects.active().filter(is_reassessment=False, technique__code=code).first()
+
+
+@login_required
+@no_store
+@require_safe
+def plan_detail(request, pk):
+    plan = get_plan_for_user(request, pk)
+    user = request.user
+    is_therapist = user.is_therapist
+    can_follow = (
+        is_therapist
+        and plan.kind == PlanKind.ACUTE
+        and any(
+            a.is_reassessment and a.status == Appointment.Status.COMPLETED
+            for a in plan.appointments.all()
+        )
+        and not plan.follow_ups.exists()
+    )
+    return render(
+        request,
+        "bookings/plan_detail.html",
+        {
+            "plan": plan,
+            "progress": plan.progress(),
+            "change_form": PlanChangeForm(instance=plan) if is_therapist else None,
+            "maintenance_form": MaintenanceForm(initial={"service": plan.service})
+            if can_follow
+            else None,
+        },
+    )
+
+
+@role_required(Role.THERAPIST)
+@no_store
+@require_POST
+def plan_change(request, pk):
+    plan = get_plan_for_user(request, pk)
+    form = PlanChangeForm(request.POST, instance=plan)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "The plan is updated.")
+        return redirect(plan)
+    return render(
+        request,
+        "bookings/plan_detail.html",
+        {"plan": plan, "progress": plan.progress(), "change_form": form},
+        status=400,
+    )
+
+
+@role_required(Role.THERAPIST)
+@no_store
+@require_POST
+def plan_maintenance(request, pk):
+    plan = get_plan_for_user(request, pk)
+    form = MaintenanceForm(request.POST)
+    if form.is_valid():
+        try:
+            follow_up = plans.start_maintenance_plan(
+                previous=plan,
+                by=request.user,
+                interval_weeks=form.cleaned_data["interval_weeks"],
+                session_minutes=form.cleaned_data["session_minutes"],
+                service=form.cleaned_data["service"],
+                therapist=getattr(request.user, "therapist", None),
+            )
+        except BookingError as error:
+            messages.error(request, error.message)
+            return redirect(plan)
+        messages.success(
+            request,
+            "The maintenance plan is proposed; the client chooses days and times to book it.",
+        )
+        return redirect(follow_up)
+    messages.error(request, "Please check the maintenance plan's details.")
+    return redirect(plan)
