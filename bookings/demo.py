@@ -8,6 +8,7 @@ from bookings.appointments import book_appointment
 from bookings.availability import next_free_slot
 from bookings.errors import BookingError
 from bookings.models import Appointment, Visit
+from clinic import clock
 from clinic.models import ClientProfile, Service, Therapist
 
 
@@ -21,7 +22,7 @@ def seed(*, location) -> list[str]:
     created = []
     with transaction.atomic():
         # A visit two weeks ago, written directly: the past is not bookable.
-        day = location.today() - timedelta(days=14)
+        day = clock.today(location) - timedelta(days=14)
         start = datetime.combine(day, time(10, 0), tzinfo=location.zone).astimezone(UTC)
         end = start + timedelta(minutes=service.duration_minutes)
         past = Appointment.objects.create(

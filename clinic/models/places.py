@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.models.users import User
@@ -88,10 +87,6 @@ class Location(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
-
-    def today(self):
-        """Today's date in this location's time zone."""
-        return timezone.localdate(timezone=self.zone)
 
 
 class Closure(models.Model):
