@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve worker reminders install dev-install migrate seed lint format migrations-check deploy-check bench ci e2e clean
+.PHONY: run test serve worker reminders install dev-install migrate seed lint typecheck coverage format migrations-check deploy-check bench ci e2e clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ reminders: install .env
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) typecheck
+
+# mypy with django-stubs on the modules listed in pyproject.toml ([tool.mypy] files).
+typecheck: install .env
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

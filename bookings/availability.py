@@ -17,13 +17,27 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, Value
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
-from clinic.models import Closure, Room, Service, Therapist, TimeOff, WorkingHours
+from clinic.models import (
+    ClientProfile,
+    Closure,
+    Location,
+    Room,
+    Service,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
+
+if TYPE_CHECKING:
+    from bookings.models import Appointment
 
 # How far next_free_slot looks in its first window; each next window is twice as long.
 _FIRST_WINDOW_DAYS = 28
@@ -38,7 +52,7 @@ class LocalDateTime(datetime):
     convert_to_local_time = False
 
 
-def as_local(value: datetime, zone) -> LocalDateTime:
+def as_local(value: datetime, zone: tzinfo) -> LocalDateTime:
     """``value`` in ``zone``, shown by templates in that zone."""
     local = value.astimezone(zone)
     return LocalDateTime(
@@ -54,7 +68,7 @@ def as_local(value: datetime, zone) -> LocalDateTime:
     )
 
 
-def local_datetime(day: date, wall: time, zone) -> datetime | None:
+def local_datetime(day: date, wall: time, zone: tzinfo) -> datetime | None:
     """``day`` at ``wall`` in ``zone``, or None when that wall-clock time does not exist.
 
     In the spring-forward gap (01:30 on the last Sunday of March in London) the clock
@@ -68,14 +82,14 @@ def local_datetime(day: date, wall: time, zone) -> datetime | None:
     return candidate
 
 
-def local_day_bounds(day: date, zone) -> tuple[datetime, datetime]:
+def local_day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     """UTC start and end of the local calendar day ``day`` (23 or 25 hours on DST days)."""
     start = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
     return start, end
 
 
-def _days(start: date, end: date):
+def _days(start: date, end: date) -> Iterator[date]:
     day = start
     while day <= end:
         yield day
@@ -87,7 +101,7 @@ class _Busy:
 
     __slots__ = ("ends", "starts")
 
-    def __init__(self, intervals):
+    def __init__(self, intervals: Iterable[tuple[datetime, datetime]]) -> None:
         merged: list[list[datetime]] = []
         for s, e in sorted(intervals):
             if merged and s <= merged[-1][1]:
@@ -112,11 +126,11 @@ class Slot:
 
     start: datetime  # aware, in the location's zone
     therapist_id: int
-    location: object
+    location: Location
     room_ids: tuple[int, ...] = field(default=())
 
     @property
-    def start_utc(self):
+    def start_utc(self) -> datetime:
         return self.start.astimezone(UTC)
 
 
@@ -129,7 +143,7 @@ class BusyTime:
     client: _Busy = _NOTHING
 
 
-def _utc_range(start: date, end: date):
+def _utc_range(start: date, end: date) -> tuple[datetime, datetime]:
     # Wide enough for any zone: local days never start more than 14 hours from UTC.
     return (
         datetime.combine(start, time.min, tzinfo=UTC) - timedelta(days=1),
@@ -149,14 +163,23 @@ class Calendar:
     """
 
     def __init__(
-        self, services, start: date, end: date, *, therapist_ids=None, offering=None, location=None
-    ):
+        self,
+        services: Sequence[Service],
+        start: date,
+        end: date,
+        *,
+        therapist_ids: Iterable[int] | None = None,
+        offering: Service | None = None,
+        location: Location | None = None,
+    ) -> None:
         hours = (
             WorkingHours.objects.in_force(start, end)
             .filter(location__active=True)
             .select_related("location")
         )
         if therapist_ids is None:
+            if offering is None:
+                raise TypeError("Give therapist_ids or offering.")
             hours = hours.filter(
                 therapist__techniques=offering.technique_id,
                 therapist__active=True,
@@ -167,6 +190,7 @@ class Calendar:
         if location is not None:
             hours = hours.filter(location=location)
         self.hours = list(hours)
+        self.therapists: dict[int, Therapist] | None
         if therapist_ids is None:
             self.therapists = {row.therapist_id: row.therapist for row in self.hours}
             self.therapist_ids = list(self.therapists)
@@ -175,7 +199,7 @@ class Calendar:
             self.therapist_ids = list(therapist_ids)
         location_ids = {row.location_id for row in self.hours}
         self.rooms_by_service = self._rooms(services, location_ids)
-        self.closed = set()
+        self.closed: set[tuple[int, date]] = set()
         if location_ids:
             for location_id, first, last in Closure.objects.filter(
                 location_id__in=location_ids, start_date__lte=end, end_date__gte=start
@@ -184,9 +208,13 @@ class Calendar:
                     self.closed.add((location_id, day))
 
     @staticmethod
-    def _rooms(services, location_ids):
+    def _rooms(
+        services: Sequence[Service], location_ids: set[int]
+    ) -> dict[int, defaultdict[int, list[int]]]:
         """{service id: {location id: [room id, ...]}} for every service, in one query."""
-        found = {service.pk: defaultdict(list) for service in services}
+        found: dict[int, defaultdict[int, list[int]]] = {
+            service.pk: defaultdict(list) for service in services
+        }
         if not location_ids:
             return found
         through = Service.rooms.through
@@ -205,7 +233,7 @@ class Calendar:
         return found
 
     @property
-    def room_ids(self):
+    def room_ids(self) -> list[int]:
         return sorted(
             {
                 room
@@ -215,9 +243,9 @@ class Calendar:
             }
         )
 
-    def blocks(self, start: date, end: date):
+    def blocks(self, start: date, end: date) -> Iterator[tuple[int, Location, datetime, datetime]]:
         """(therapist_id, location, block start, block end) in local time, per day."""
-        by_weekday = defaultdict(list)
+        by_weekday: defaultdict[int, list[WorkingHours]] = defaultdict(list)
         for row in self.hours:
             by_weekday[row.weekday].append(row)
         for day in _days(start, end):
@@ -233,7 +261,14 @@ class Calendar:
                 block_end = datetime.combine(day, row.end_time, tzinfo=zone)
                 yield row.therapist_id, row.location, block_start, block_end
 
-    def busy_time(self, start: date, end: date, *, exclude_ids=(), client=None) -> BusyTime:
+    def busy_time(
+        self,
+        start: date,
+        end: date,
+        *,
+        exclude_ids: Iterable[int] = (),
+        client: ClientProfile | None = None,
+    ) -> BusyTime:
         """One query: bookings of the therapists or rooms (or ``client``), and time off.
 
         The client's own bookings come in the same query, so that a plan never puts a
@@ -264,9 +299,9 @@ class Calendar:
             .order_by()
             .values_list("start", "end", "therapist_id", "no_room", "no_client")
         )
-        by_therapist = defaultdict(list)
-        by_room = defaultdict(list)
-        own = []
+        by_therapist: defaultdict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+        by_room: defaultdict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+        own: list[tuple[datetime, datetime]] = []
         therapist_set = set(self.therapist_ids)
         for s, e, therapist_id, room_id, client_id in appointments.union(time_off, all=True):
             if therapist_id in therapist_set:
@@ -283,14 +318,14 @@ class Calendar:
 
     def slots(
         self,
-        service,
+        service: Service,
         start: date,
         end: date,
         busy: BusyTime,
         *,
-        duration=None,
-        now=None,
-        notice=True,
+        duration: int | None = None,
+        now: datetime | None = None,
+        notice: bool = True,
     ) -> dict[int, list[Slot]]:
         """Free slots of ``service`` per therapist id, from the data already read."""
         now = now or timezone.now()
@@ -342,16 +377,16 @@ class Calendar:
 
 
 def _slots(
-    therapist_ids,
-    service,
+    therapist_ids: Sequence[int],
+    service: Service,
     start: date,
     end: date,
     *,
-    duration=None,
-    location=None,
-    now=None,
-    notice=True,
-    exclude_ids=(),
+    duration: int | None = None,
+    location: Location | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
+    exclude_ids: Iterable[int] = (),
 ) -> dict[int, list[Slot]]:
     """Free slots per therapist id, from four queries in all."""
     calendar = Calendar([service], start, end, therapist_ids=therapist_ids, location=location)
@@ -361,7 +396,9 @@ def _slots(
     return calendar.slots(service, start, end, busy, duration=duration, now=now, notice=notice)
 
 
-def slots_for_move(appointment, day, *, notice=True, now=None) -> list[datetime]:
+def slots_for_move(
+    appointment: Appointment, day: date, *, notice: bool = True, now: datetime | None = None
+) -> list[datetime]:
     """Free starts on ``day`` for this appointment's therapist, ignoring its own booking."""
     found = _slots(
         [appointment.therapist_id],
@@ -381,15 +418,15 @@ def slots_for_move(appointment, day, *, notice=True, now=None) -> list[datetime]
 
 
 def free_slots(
-    therapist,
-    service,
+    therapist: Therapist,
+    service: Service,
     start: date,
     end: date,
     *,
-    duration=None,
-    location=None,
-    now=None,
-    notice=True,
+    duration: int | None = None,
+    location: Location | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
 ) -> list[datetime]:
     """Sorted aware datetimes (in the location's zone) at which ``service`` can start.
 
@@ -415,7 +452,14 @@ def free_slots(
 
 
 def find_slot(
-    therapist, service, start: datetime, *, duration=None, now=None, notice=True, exclude_ids=()
+    therapist: Therapist,
+    service: Service,
+    start: datetime,
+    *,
+    duration: int | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
+    exclude_ids: Iterable[int] = (),
 ) -> Slot | None:
     """The free slot starting exactly at ``start`` for ``therapist``, or None."""
     start_utc = start.astimezone(UTC)
@@ -434,24 +478,26 @@ def find_slot(
     return next((slot for slot in slots if slot.start_utc == start_utc), None)
 
 
-def slots_by_therapist(therapists, service, start: date, end: date, **options):
+def slots_by_therapist(
+    therapists: Iterable[Therapist], service: Service, start: date, end: date, **options: Any
+) -> dict[Therapist, list[Slot]]:
     """{therapist: [Slot, ...]} for several therapists from the same four queries."""
-    therapists = list(therapists)
-    found = _slots([t.pk for t in therapists], service, start, end, **options)
-    return {therapist: found.get(therapist.pk, []) for therapist in therapists}
+    therapist_list = list(therapists)
+    found = _slots([t.pk for t in therapist_list], service, start, end, **options)
+    return {therapist: found.get(therapist.pk, []) for therapist in therapist_list}
 
 
 def nearest_free_slots(
-    therapist,
-    service,
+    therapist: Therapist,
+    service: Service,
     around: datetime,
     *,
-    days=2,
-    limit=3,
-    duration=None,
-    now=None,
-    notice=True,
-    exclude_ids=(),
+    days: int = 2,
+    limit: int = 3,
+    duration: int | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
+    exclude_ids: Iterable[int] = (),
 ) -> list[datetime]:
     """Free starts within ``days`` of ``around``'s date, nearest first (a tie: the earlier)."""
     day = around.astimezone(UTC).date()
@@ -470,11 +516,18 @@ def nearest_free_slots(
     return [slot.start for slot in ranked[:limit]]
 
 
-def therapists_for(service):
-    return Therapist.objects.active().offering(service).select_related("user")
+def therapists_for(service: Service) -> QuerySet[Therapist]:
+    offering: QuerySet[Therapist] = Therapist.objects.active().offering(service)
+    return offering.select_related("user")
 
 
-def next_free_slot(service, *, after=None, therapists=None, now=None):
+def next_free_slot(
+    service: Service,
+    *,
+    after: datetime | None = None,
+    therapists: Iterable[Therapist] | None = None,
+    now: datetime | None = None,
+) -> tuple[Therapist, datetime] | None:
     """(therapist, start) of the soonest free start for ``service``, or None.
 
     Looks across ``therapists`` (default: every active therapist offering the service,
@@ -490,6 +543,8 @@ def next_free_slot(service, *, after=None, therapists=None, now=None):
     last = timezone.localdate(now, UTC) + timedelta(days=_MAX_HORIZON_DAYS + 1)
     if therapists is None:
         calendar = Calendar([service], first, last, offering=service)
+        # Given ``offering``, the calendar found the therapists with their hours.
+        assert calendar.therapists is not None
         by_pk = calendar.therapists
     else:
         by_pk = {t.pk: t for t in therapists}
