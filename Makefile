@@ -34,6 +34,12 @@ run: seed
 test: install .env
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The suite under coverage (branches too), then the report; fails below the total in
+# pyproject.toml ([tool.coverage.report] fail_under).
+coverage: install .env
+	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/coverage report
+
 serve: install
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
