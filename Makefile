@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve worker reminders install dev-install migrate seed lint format migrations-check deploy-check bench ci e2e clean
+.PHONY: run test serve worker reminders install dev-install migrate seed lint typecheck coverage format migrations-check deploy-check bench ci e2e clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ run: seed
 test: install .env
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The suite under coverage (branches too), then the report; fails below the total in
+# pyproject.toml ([tool.coverage.report] fail_under).
+coverage: install .env
+	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/coverage report
+
 serve: install
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
@@ -52,6 +58,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(MAKE) typecheck
+
+# mypy with django-stubs on the modules listed in pyproject.toml ([tool.mypy] files).
+typecheck: install .env
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

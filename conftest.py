@@ -42,13 +42,17 @@ def _replay_data_migrations():
     Transactional tests (real commits, a live server) end by emptying every table, so the
     next such test would find no role groups or catalog. Replaying each forward RunPython
     of our apps, in migration order, restores exactly what `migrate` made.
+
+    The code runs against the migrations' own model state (the tables as they are now),
+    as `migrate` runs it, never against the global app registry: the data migrations
+    change the registry they are given (``clinic.roles.ensure_permissions``).
     """
-    from django.apps import apps
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
 
     loader = MigrationLoader(connection, ignore_no_migrations=True)
+    apps = loader.project_state().apps
     plan = [
         key
         for key in loader.graph.leaf_nodes()

@@ -14,15 +14,21 @@ reassessment).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bookings.timetable import Calendar, Slot
 
 # Re-exported: clinic/dashboards.py reads it from here (bookings.timeutils is its home).
 from bookings.timeutils import local_day_bounds as local_day_bounds
-from clinic.models import Therapist
+from clinic.models import Location, Service, Therapist
+
+if TYPE_CHECKING:
+    from bookings.models import Appointment
 
 # How far next_free_slot looks in its first window; each next window is twice as long.
 _FIRST_WINDOW_DAYS = 28
@@ -31,16 +37,16 @@ _MAX_HORIZON_DAYS = 366
 
 
 def _slots(
-    therapist_ids,
-    service,
+    therapist_ids: Sequence[int],
+    service: Service,
     start: date,
     end: date,
     *,
-    duration=None,
-    location=None,
-    now=None,
-    notice=True,
-    exclude_ids=(),
+    duration: int | None = None,
+    location: Location | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
+    exclude_ids: Iterable[int] = (),
 ) -> dict[int, list[Slot]]:
     """Free slots per therapist id, from four queries in all."""
     calendar = Calendar([service], start, end, therapist_ids=therapist_ids, location=location)
@@ -50,7 +56,9 @@ def _slots(
     return calendar.slots(service, start, end, busy, duration=duration, now=now, notice=notice)
 
 
-def slots_for_move(appointment, day, *, notice=True, now=None) -> list[datetime]:
+def slots_for_move(
+    appointment: Appointment, day: date, *, notice: bool = True, now: datetime | None = None
+) -> list[datetime]:
     """Free starts on ``day`` for this appointment's therapist, ignoring its own booking."""
     found = _slots(
         [appointment.therapist_id],
@@ -70,15 +78,15 @@ def slots_for_move(appointment, day, *, notice=True, now=None) -> list[datetime]
 
 
 def free_slots(
-    therapist,
-    service,
+    therapist: Therapist,
+    service: Service,
     start: date,
     end: date,
     *,
-    duration=None,
-    location=None,
-    now=None,
-    notice=True,
+    duration: int | None = None,
+    location: Location | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
 ) -> list[datetime]:
     """Sorted aware datetimes (in the location's zone) at which ``service`` can start.
 
@@ -104,7 +112,14 @@ def free_slots(
 
 
 def find_slot(
-    therapist, service, start: datetime, *, duration=None, now=None, notice=True, exclude_ids=()
+    therapist: Therapist,
+    service: Service,
+    start: datetime,
+    *,
+    duration: int | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
+    exclude_ids: Iterable[int] = (),
 ) -> Slot | None:
     """The free slot starting exactly at ``start`` for ``therapist``, or None."""
     start_utc = start.astimezone(UTC)
@@ -123,24 +138,26 @@ def find_slot(
     return next((slot for slot in slots if slot.start_utc == start_utc), None)
 
 
-def slots_by_therapist(therapists, service, start: date, end: date, **options):
+def slots_by_therapist(
+    therapists: Iterable[Therapist], service: Service, start: date, end: date, **options: Any
+) -> dict[Therapist, list[Slot]]:
     """{therapist: [Slot, ...]} for several therapists from the same four queries."""
-    therapists = list(therapists)
-    found = _slots([t.pk for t in therapists], service, start, end, **options)
-    return {therapist: found.get(therapist.pk, []) for therapist in therapists}
+    chosen = list(therapists)
+    found = _slots([t.pk for t in chosen], service, start, end, **options)
+    return {therapist: found.get(therapist.pk, []) for therapist in chosen}
 
 
 def nearest_free_slots(
-    therapist,
-    service,
+    therapist: Therapist,
+    service: Service,
     around: datetime,
     *,
-    days=2,
-    limit=3,
-    duration=None,
-    now=None,
-    notice=True,
-    exclude_ids=(),
+    days: int = 2,
+    limit: int = 3,
+    duration: int | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
+    exclude_ids: Iterable[int] = (),
 ) -> list[datetime]:
     """Free starts within ``days`` of ``around``'s date, nearest first (a tie: the earlier)."""
     day = around.astimezone(UTC).date()
@@ -159,11 +176,21 @@ def nearest_free_slots(
     return [slot.start for slot in ranked[:limit]]
 
 
-def therapists_for(service):
-    return Therapist.objects.active().offering(service).select_related("user")
+def therapists_for(service: Service) -> QuerySet[Therapist]:
+    """Active therapists who offer ``service``, with their user rows."""
+    therapists: QuerySet[Therapist] = (
+        Therapist.objects.active().offering(service).select_related("user")
+    )
+    return therapists
 
 
-def next_free_slot(service, *, after=None, therapists=None, now=None):
+def next_free_slot(
+    service: Service,
+    *,
+    after: datetime | None = None,
+    therapists: Iterable[Therapist] | None = None,
+    now: datetime | None = None,
+) -> tuple[Therapist, datetime] | None:
     """(therapist, start) of the soonest free start for ``service``, or None.
 
     Looks across ``therapists`` (default: every active therapist offering the service,

@@ -12,6 +12,7 @@ plans").
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -252,7 +253,7 @@ def too_close(previous: datetime, start: datetime) -> bool:
     return start - previous < timedelta(hours=MIN_GAP_HOURS)
 
 
-def gap_problems(starts) -> list[int]:
+def gap_problems(starts: Iterable[datetime | None]) -> list[int]:
     """Indexes of ``starts`` less than 48 hours after the one before (``None`` skipped).
 
     The one rule for a plan's sessions (DESIGN.md, "Treatment plans"), whether a plan is

@@ -26,15 +26,23 @@ short status those people see on client, day and desk pages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.urls import reverse
 
 from clinic import clock
 from intake.access import can_see_health_data
-from intake.models import Category, Decision, Intake, Outcome, covered_codes
+from intake.models import Category, Clearance, Decision, Intake, IntakeFlag, Outcome, covered_codes
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    from clinic.models import ClientProfile
 
 # Verdict codes front desk may be told plainly: they say nothing about health.
 DESK_PLAIN = {
@@ -87,7 +95,9 @@ class Eligibility:
             return DESK_PLAIN[self.code][0]
         return DESK_ATTENTION
 
-    def for_viewer(self, user, client) -> Eligibility:
+    def for_viewer(
+        self, user: AbstractBaseUser | AnonymousUser, client: ClientProfile
+    ) -> Eligibility:
         """This verdict in words ``user`` may read about ``client``.
 
         The client, their therapists and staff with the health-data permission read the
@@ -112,7 +122,15 @@ class Eligibility:
         return replace(self, reason=reason, next_step=next_step, next_url=None)
 
 
-def _no(code, reason, next_step, next_url=None, *, urgent=False, blocks=()):
+def _no(
+    code: str,
+    reason: str,
+    next_step: str,
+    next_url: str | None = None,
+    *,
+    urgent: bool = False,
+    blocks: Iterable[str] = (),
+) -> Eligibility:
     return Eligibility(
         allowed=False,
         code=code,
@@ -128,7 +146,13 @@ def _no(code, reason, next_step, next_url=None, *, urgent=False, blocks=()):
 BLOCK_ORDER = ("refer", "not_suitable", "expired", "defer", "clearance_pending")
 
 
-def blocking_reasons(current: Intake, *, on: date, flags=None, clearances=None) -> tuple[str, ...]:
+def blocking_reasons(
+    current: Intake,
+    *,
+    on: date,
+    flags: Sequence[IntakeFlag] | None = None,
+    clearances: Iterable[Clearance] | None = None,
+) -> tuple[str, ...]:
     """Every reason the completed intake ``current`` rules out a visit on ``on``.
 
     Each reason is checked on its own, none skipping another (a deferred client may also
@@ -146,7 +170,8 @@ def blocking_reasons(current: Intake, *, on: date, flags=None, clearances=None) 
     if current.is_expired(on):
         found.add("expired")
     deferred = current.outcome == Outcome.DEFER or Category.DEFER in categories
-    if deferred and on < current.defer_until:
+    # A completed form always has a defer date; were it missing, the form stays closed.
+    if deferred and (current.defer_until is None or on < current.defer_until):
         found.add("defer")
     needed = set(current.clearance_codes(flags))
     if needed:
@@ -157,7 +182,7 @@ def blocking_reasons(current: Intake, *, on: date, flags=None, clearances=None) 
     return tuple(code for code in BLOCK_ORDER if code in found)
 
 
-def can_book(client, *, on: date) -> Eligibility:
+def can_book(client: ClientProfile, *, on: date) -> Eligibility:
     """May ``client`` (a ClientProfile) book a visit on the date ``on``?
 
     Every blocking reason is collected first (:func:`blocking_reasons`), then the
@@ -168,7 +193,7 @@ def can_book(client, *, on: date) -> Eligibility:
     return can_book_on_days(client, [on])[on]
 
 
-def can_book_on_days(client, days) -> dict[date, Eligibility]:
+def can_book_on_days(client: ClientProfile, days: Iterable[date]) -> dict[date, Eligibility]:
     """:func:`can_book` for each of ``days``, reading the health form once.
 
     A treatment plan asks about every session's day; the queries do not grow with the
@@ -201,7 +226,9 @@ def can_book_on_days(client, days) -> dict[date, Eligibility]:
     return {day: _verdict(current, flags, clearances, on=day) for day in days}
 
 
-def _verdict(current, flags, clearances, *, on: date) -> Eligibility:
+def _verdict(
+    current: Intake, flags: Sequence[IntakeFlag], clearances: Sequence[Clearance], *, on: date
+) -> Eligibility:
     """The verdict for one day, from what :func:`can_book_on_days` read."""
     blocks = blocking_reasons(current, on=on, flags=flags, clearances=clearances)
     outcome_url = current.get_absolute_url()
@@ -274,7 +301,7 @@ def _verdict(current, flags, clearances, *, on: date) -> Eligibility:
     )
 
 
-def public_status(client, *, on: date | None = None) -> str:
+def public_status(client: ClientProfile, *, on: date | None = None) -> str:
     """Front desk's status for ``client`` on ``on`` (today by default): no health detail.
 
     One rule for every desk page (client page, desk "form sent" page):

@@ -116,7 +116,9 @@ def pain_type(onset: date, on: date) -> str:
     """
     # datetime subclasses date, but mixing the two would compare a time of day
     # against midnight; the rule is about calendar days.
-    for name, value in (("onset", onset), ("on", on)):
+    # Checked as plain objects: callers outside mypy's view may pass anything.
+    given: tuple[tuple[str, object], ...] = (("onset", onset), ("on", on))
+    for name, value in given:
         if not isinstance(value, date) or isinstance(value, datetime):
             raise TypeError(f"{name} must be a date, got {value!r}")
     if on < onset:

@@ -557,8 +557,9 @@ class UrlWalkTests(ClinicTestCase):
         obj = self.admin_objects.get(model._meta.label)
         if obj is None:
             obj = model._default_manager.order_by("pk").first()
-        assert obj is not None, (
-            f"no {model._meta.label} to fill into its admin URLs: create one in setUpTestData"
+        self.assertIsNotNone(
+            obj,
+            msg=f"no {model._meta.label} to fill into its admin URLs: create one in setUpTestData",
         )
         return obj
 
@@ -575,16 +576,18 @@ class UrlWalkTests(ClinicTestCase):
         if name.endswith("_simple_history"):
             obj = self.admin_object(model)
             version = obj.history.order_by("history_id").last()
-            assert version, f"{name}: {obj!r} has no history to fill in; save it in setUpTestData"
+            self.assertTrue(
+                version, msg=f"{name}: {obj!r} has no history to fill in; save it in setUpTestData"
+            )
             return reverse(name, args=[obj.pk, version.history_id])
-        assert not positional, f"{name}: cannot fill {positional} positional argument(s)"
+        self.assertFalse(positional, msg=f"{name}: cannot fill {positional} positional argument(s)")
         kwargs = {}
         for keyword in keywords:
             if model is not None and keyword in ("object_id", "id"):
                 kwargs[keyword] = self.admin_object(model).pk
                 continue
             dotted = URL_ARGUMENTS.get((name, keyword)) or URL_ARGUMENTS.get(keyword)
-            assert dotted, f"{name}: cannot fill '{keyword}'; add it to URL_ARGUMENTS"
+            self.assertTrue(dotted, msg=f"{name}: cannot fill '{keyword}'; add it to URL_ARGUMENTS")
             kwargs[keyword] = resolve_path(self, dotted)
         return reverse(name, kwargs=kwargs)
 
@@ -703,9 +706,13 @@ class UrlWalkTests(ClinicTestCase):
                         cell = f"{role} {method} {name}"
                         (holes_open if problems else holes_closed).append(cell)
                         continue
-                    assert not problems, f"{role} {method.upper()} {url}: " + "; ".join(problems)
+                    self.assertFalse(
+                        problems, msg=f"{role} {method.upper()} {url}: " + "; ".join(problems)
+                    )
         if role == "owner":
-            assert seen >= OWNER_SEES, f"the owner never met the markers {OWNER_SEES - seen}"
+            self.assertGreaterEqual(
+                seen, OWNER_SEES, msg=f"the owner never met the markers {OWNER_SEES - seen}"
+            )
         if holes_open:
             warnings.warn(f"known holes still open: {holes_open}", stacklevel=2)
         if holes_closed:
@@ -753,7 +760,7 @@ class UrlWalkTests(ClinicTestCase):
             for _role, _method, name in sorted(KNOWN_HOLES_BEING_FIXED)
             if name not in named
         ]
-        assert not problems, "\n".join(problems)
+        self.assertFalse(problems, msg="\n".join(problems))
 
     # --- The walk, role by role ---------------------------------------------------------------
 

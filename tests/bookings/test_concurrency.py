@@ -1,8 +1,9 @@
 """No double booking: parallel writers on PostgreSQL, the immediate transaction on SQLite."""
 
+import sqlite3
 import threading
+import time
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 import time_machine
@@ -100,26 +101,60 @@ def test_back_to_back_and_cancelled_appointments_do_not_clash():
 
 @pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_on_sqlite_the_availability_check_and_the_write_share_one_immediate_transaction():
-    from bookings import appointments
-
+def test_on_sqlite_two_writers_for_one_slot_wait_their_turn_and_exactly_one_books(tmp_path):
+    # SQLite has one writer at a time. Every transaction begins IMMEDIATE, taking the
+    # write lock before the availability check, so the second booking waits for the first
+    # to commit and then finds the slot taken (a deferred transaction would read first
+    # and fail with "database is locked" when it came to write).
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
-    seen = []
-    real_find_slot = appointments.find_slot
-
-    def spying_find_slot(*args, **kwargs):
-        seen.append(connection.in_atomic_block)
-        return real_find_slot(*args, **kwargs)
-
     with time_machine.travel(utc(2026, 3, 2, 8, 0), tick=False):
         _, _, service, therapist, clients = _clinic()
-        with mock.patch.object(appointments, "find_slot", spying_find_slot):
+    # The test database lives in memory, where threads share one cache instead of taking
+    # SQLite's file locks; the writers use a copy of it in a file, as the product does.
+    path = tmp_path / "clinic.sqlite3"
+    connection.ensure_connection()
+    copy = sqlite3.connect(path)
+    connection.connection.backup(copy)
+    copy.execute("PRAGMA journal_mode=WAL")
+    copy.close()
+    file_settings = {**connection.settings_dict, "NAME": str(path)}
+    wrapper = type(connections["default"])
+    # A third writer holds the lock while both bookings start, so they meet at the lock.
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    ready = threading.Barrier(3)
+    outcomes = []
+
+    def attempt(client):
+        # This thread's own connection to the file.
+        connections["default"] = wrapper(dict(file_settings), "default")
+        try:
+            ready.wait()
             book_appointment(
-                client=clients[0],
-                therapist=therapist,
-                service=service,
-                start=SLOT,
-                by=clients[0].user,
+                client=client, therapist=therapist, service=service, start=SLOT, by=client.user
             )
-    assert seen == [True]
-    assert Appointment.objects.count() == 1
+            outcomes.append("booked")
+        except SlotTaken:
+            outcomes.append("taken")
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connections["default"].close()
+
+    with time_machine.travel(utc(2026, 3, 2, 8, 0), tick=True):
+        threads = [threading.Thread(target=attempt, args=(client,)) for client in clients[:2]]
+        for thread in threads:
+            thread.start()
+        ready.wait()
+        time.sleep(0.5)
+        waited = list(outcomes)
+        holder.execute("ROLLBACK")
+        for thread in threads:
+            thread.join()
+    holder.close()
+
+    assert waited == []
+    assert sorted(outcomes) == ["booked", "taken"]
+    check = sqlite3.connect(path)
+    assert check.execute("SELECT count(*) FROM bookings_appointment").fetchone() == (1,)
+    check.close()

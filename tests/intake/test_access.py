@@ -63,8 +63,8 @@ class AccessMatrixTests(ClinicTestCase):
         for url in urls:
             with self.subTest(url=url):
                 response = self.client.get(url)
-                assert response.status_code == 302
-                assert response["Location"].startswith(reverse("login"))
+                self.assertEqual(response.status_code, 302)
+                self.assertTrue(response["Location"].startswith(reverse("login")))
 
     def test_another_client_gets_not_found(self):
         for url in [
@@ -72,7 +72,7 @@ class AccessMatrixTests(ClinicTestCase):
             reverse("intake:document", args=[self.record.public_id]),
         ]:
             with self.subTest(url=url):
-                assert self.status(self.other_client_user, url) == 404
+                self.assertEqual(self.status(self.other_client_user, url), 404)
 
     def test_front_desk_never_sees_health_data(self):
         for url in [
@@ -82,12 +82,12 @@ class AccessMatrixTests(ClinicTestCase):
             reverse("intake:review_queue"),
         ]:
             with self.subTest(url=url):
-                assert self.status(self.front_desk_user, url) == 403
+                self.assertEqual(self.status(self.front_desk_user, url), 403)
 
     def test_a_therapist_who_neither_treats_nor_reviews_is_refused(self):
         url = reverse("intake:review", args=[self.clear.public_id])
 
-        assert self.status(self.therapist_user, url) == 403
+        self.assertEqual(self.status(self.therapist_user, url), 403)
 
     def test_a_reviewing_therapist_reads_intakes_waiting_for_review(self):
         for url in [
@@ -96,44 +96,48 @@ class AccessMatrixTests(ClinicTestCase):
             reverse("intake:document", args=[self.record.public_id]),
         ]:
             with self.subTest(url=url):
-                assert self.status(self.therapist_user, url) == 200
+                self.assertEqual(self.status(self.therapist_user, url), 200)
 
     def test_the_care_team_reads_its_clients_intake(self):
-        assert self.status(self.carer.user, self.urls(self.waiting)["review"]) == 200
+        self.assertEqual(self.status(self.carer.user, self.urls(self.waiting)["review"]), 200)
 
     def test_staff_with_the_permission_read_any_intake(self):
-        assert self.status(self.staff, self.urls(self.clear)["review"]) == 200
-        assert (
-            self.status(self.staff, reverse("intake:document", args=[self.record.public_id])) == 200
+        self.assertEqual(self.status(self.staff, self.urls(self.clear)["review"]), 200)
+        self.assertEqual(
+            self.status(self.staff, reverse("intake:document", args=[self.record.public_id])), 200
         )
 
     def test_staff_without_the_permission_are_refused(self):
-        assert self.status(self.admin_user, self.urls(self.clear)["review"]) == 403
+        self.assertEqual(self.status(self.admin_user, self.urls(self.clear)["review"]), 403)
 
     def test_the_client_reads_their_own_outcome_and_document(self):
-        assert self.status(self.client_user, self.urls(self.waiting)["outcome"]) == 200
+        self.assertEqual(self.status(self.client_user, self.urls(self.waiting)["outcome"]), 200)
         url = reverse("intake:document", args=[self.record.public_id])
-        assert self.status(self.client_user, url) == 200
+        self.assertEqual(self.status(self.client_user, url), 200)
 
     def test_the_document_is_an_uncached_attachment_and_its_download_is_logged(self):
         self.login(self.therapist_user)
 
         response = self.client.get(reverse("intake:document", args=[self.record.public_id]))
 
-        assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"] == 'attachment; filename="clearance-2026-03-02.pdf"'
-        assert response["Cache-Control"] == "no-store, private"
-        assert b"".join(response.streaming_content) == PDF
-        assert HealthDataAccess.objects.filter(
-            user=self.therapist_user, intake=self.waiting, action="download"
-        ).exists()
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertEqual(
+            response["Content-Disposition"], 'attachment; filename="clearance-2026-03-02.pdf"'
+        )
+        self.assertEqual(response["Cache-Control"], "no-store, private")
+        self.assertEqual(b"".join(response.streaming_content), PDF)
+        self.assertTrue(
+            HealthDataAccess.objects.filter(
+                user=self.therapist_user, intake=self.waiting, action="download"
+            ).exists()
+        )
 
     def test_intake_pages_are_never_cached(self):
         self.login(self.client_user)
 
         response = self.client.get(self.urls(self.waiting)["outcome"])
 
-        assert response["Cache-Control"] == "no-store, private"
+        self.assertEqual(response["Cache-Control"], "no-store, private")
 
     def test_viewing_an_intake_is_logged_with_who_and_what(self):
         self.login(self.carer.user)
@@ -141,20 +145,23 @@ class AccessMatrixTests(ClinicTestCase):
         self.client.get(self.urls(self.waiting)["review"])
 
         row = HealthDataAccess.objects.get(user=self.carer.user)
-        assert (row.client, row.intake, row.action, row.detail, row.at) == (
-            self.client_profile,
-            self.waiting,
-            "view",
-            "review",
-            NOW,
+        self.assertEqual(
+            (row.client, row.intake, row.action, row.detail, row.at),
+            (
+                self.client_profile,
+                self.waiting,
+                "view",
+                "review",
+                NOW,
+            ),
         )
 
     def test_review_pages_refuse_other_methods(self):
         self.login(self.therapist_user)
 
-        assert self.client.put(self.urls(self.waiting)["review"]).status_code == 405
-        assert self.client.post(reverse("intake:review_queue")).status_code == 405
-        assert (
-            self.client.post(reverse("intake:document", args=[self.record.public_id])).status_code
-            == 405
+        self.assertEqual(self.client.put(self.urls(self.waiting)["review"]).status_code, 405)
+        self.assertEqual(self.client.post(reverse("intake:review_queue")).status_code, 405)
+        self.assertEqual(
+            self.client.post(reverse("intake:document", args=[self.record.public_id])).status_code,
+            405,
         )

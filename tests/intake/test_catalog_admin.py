@@ -22,27 +22,27 @@ class CatalogTests(ClinicTestCase):
     def test_the_data_migration_seeds_every_code_with_its_category(self):
         expected = {entry.code: entry.category for entry in SEED_CATALOG}
 
-        assert Condition.objects.category_map() == expected
-        assert Condition.objects.active().first().code == "saddle_numbness"
+        self.assertEqual(Condition.objects.category_map(), expected)
+        self.assertEqual(Condition.objects.active().first().code, "saddle_numbness")
 
     def test_screening_with_the_database_catalog_honours_a_staff_edit(self):
         Condition.objects.filter(code="rash").update(category="defer")
 
         result = screen(conditions={"rash"}, catalog=Condition.objects.category_map())
 
-        assert result.outcome == "defer"
+        self.assertEqual(result.outcome, "defer")
 
     @time_machine.travel(NOW, tick=False)
     def test_an_inactive_question_is_not_asked(self):
         Condition.objects.filter(code="rash").update(active=False)
         intake = make_intake(self.client_profile)
 
-        assert "rash" not in intake.answers
+        self.assertNotIn("rash", intake.answers)
 
     def test_therapists_may_review_and_nobody_has_health_data_by_default(self):
         therapist = Group.objects.get(name="Therapist")
-        assert therapist.permissions.filter(codename="review_intake").exists()
-        assert not Permission.objects.get(codename="view_health_data").group_set.exists()
+        self.assertTrue(therapist.permissions.filter(codename="review_intake").exists())
+        self.assertFalse(Permission.objects.get(codename="view_health_data").group_set.exists())
 
 
 class AdminTests(ClinicTestCase):
@@ -63,24 +63,27 @@ class AdminTests(ClinicTestCase):
 
         response = self.client.post(url, data)
 
-        assert response.status_code == 302
+        self.assertEqual(response.status_code, 302)
         latest, before = rash.history.all()[:2]
-        assert (latest.history_user, latest.category, latest.guidance) == (
-            self.admin_user,
-            "caution",
-            "New guidance.",
+        self.assertEqual(
+            (latest.history_user, latest.category, latest.guidance),
+            (
+                self.admin_user,
+                "caution",
+                "New guidance.",
+            ),
         )
-        assert before.category == "local"
+        self.assertEqual(before.category, "local")
         history = self.client.get(reverse("admin:intake_condition_history", args=[rash.pk]))
-        assert history.status_code == 200
+        self.assertEqual(history.status_code, 200)
 
     def test_catalog_list_filters_by_category(self):
         self.login(self.admin_user)
 
         response = self.client.get(reverse("admin:intake_condition_changelist") + "?category=refer")
 
-        assert response.status_code == 200
-        assert response.context["cl"].result_count == 7
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["cl"].result_count, 7)
 
     @time_machine.travel(NOW, tick=False)
     def test_the_access_log_is_read_only_in_the_admin(self):
@@ -94,27 +97,29 @@ class AdminTests(ClinicTestCase):
             reverse("admin:intake_healthdataaccess_delete", args=[row.pk]), {"post": "yes"}
         )
 
-        assert change.status_code == 200
-        assert 'name="_save"' not in change.content.decode()
-        assert add.status_code == 403
-        assert delete.status_code == 403
-        assert HealthDataAccess.objects.filter(pk=row.pk).exists()
+        self.assertEqual(change.status_code, 200)
+        self.assertNotIn('name="_save"', change.content.decode())
+        self.assertEqual(add.status_code, 403)
+        self.assertEqual(delete.status_code, 403)
+        self.assertTrue(HealthDataAccess.objects.filter(pk=row.pk).exists())
 
     @time_machine.travel(NOW, tick=False)
     def test_intakes_in_the_admin_need_the_health_data_permission_and_are_logged(self):
         intake = make_intake(self.client_profile, yes={"rash"})
         url = reverse("admin:intake_intake_change", args=[intake.pk])
         self.login(self.admin_user)
-        assert self.client.get(url).status_code == 403
+        self.assertEqual(self.client.get(url).status_code, 403)
 
         self.admin_user.user_permissions.add(Permission.objects.get(codename="view_health_data"))
         response = self.client.get(url)
 
-        assert response.status_code == 200
-        assert "no-store" in response["Cache-Control"]
-        assert HealthDataAccess.objects.filter(
-            user=self.admin_user, intake=intake, detail="admin"
-        ).exists()
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
+        self.assertTrue(
+            HealthDataAccess.objects.filter(
+                user=self.admin_user, intake=intake, detail="admin"
+            ).exists()
+        )
 
     @time_machine.travel(NOW, tick=False)
     def test_the_admin_list_of_intakes_logs_every_intake_it_shows(self):
@@ -125,14 +130,14 @@ class AdminTests(ClinicTestCase):
 
         response = self.client.get(reverse("admin:intake_intake_changelist"))
 
-        assert response.status_code == 200
-        assert "no-store" in response["Cache-Control"]
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
         logged = set(
             HealthDataAccess.objects.filter(user=self.admin_user, detail="admin list").values_list(
                 "intake", flat=True
             )
         )
-        assert logged == {first.pk, second.pk}
+        self.assertEqual(logged, {first.pk, second.pk})
 
 
 class AuditTests(ClinicTestCase):
@@ -146,27 +151,32 @@ class AuditTests(ClinicTestCase):
         )
 
         row.refresh_from_db()
-        assert (row.user, row.at, row.client, row.intake, row.action, row.detail) == (
-            self.therapist_user,
-            NOW,
-            self.client_profile,
-            None,
-            "view",
-            "visit note",
+        self.assertEqual(
+            (row.user, row.at, row.client, row.intake, row.action, row.detail),
+            (
+                self.therapist_user,
+                NOW,
+                self.client_profile,
+                None,
+                "view",
+                "visit note",
+            ),
         )
 
 
 class DemoTests(ClinicTestCase):
     @time_machine.travel(NOW, tick=False)
     def test_demo_seed_gives_the_demo_client_an_intake_to_review_once(self):
-        assert seed(location=self.location) != []  # client@example.com is the test client
+        self.assertNotEqual(
+            seed(location=self.location), []
+        )  # client@example.com is the test client
         intake = Intake.objects.current_for(self.client_profile)
-        assert (intake.outcome, intake.awaiting_review) == ("review", True)
+        self.assertEqual((intake.outcome, intake.awaiting_review), ("review", True))
 
-        assert seed(location=self.location) == []
+        self.assertEqual(seed(location=self.location), [])
 
     def test_demo_seed_does_nothing_without_the_demo_client(self):
         self.client_profile.user.delete()
         make_client("someone@example.com")
 
-        assert seed(location=self.location) == []
+        self.assertEqual(seed(location=self.location), [])

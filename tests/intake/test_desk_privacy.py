@@ -127,9 +127,11 @@ class DeskPrivacyTests(ClinicTestCase):
         )
         self.assertContains(response, OLD_TEXT[0])
         self.assertContains(self.client.get(self.step_url(draft, 1)), OLD_TEXT[0])
-        assert HealthDataAccess.objects.filter(
-            user=self.front_desk_user, intake=self.previous, action="view"
-        ).exists()
+        self.assertTrue(
+            HealthDataAccess.objects.filter(
+                user=self.front_desk_user, intake=self.previous, action="view"
+            ).exists()
+        )
 
     def test_previous_answers_fill_only_the_steps_not_saved_yet(self):
         draft = self.start_at_desk()

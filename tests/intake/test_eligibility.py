@@ -24,63 +24,67 @@ class CanBookTests(ClinicTestCase):
     def test_client_without_an_intake_cannot_book_and_is_sent_to_the_form(self):
         result = can_book(self.client_profile, on=DAY)
 
-        assert (result.allowed, result.code, result.next_url) == (False, "no_intake", "/intake/")
+        self.assertEqual(
+            (result.allowed, result.code, result.next_url), (False, "no_intake", "/intake/")
+        )
 
     def test_client_with_only_a_draft_is_asked_to_finish_it(self):
         Intake.objects.create(client=self.client_profile)
 
         result = can_book(self.client_profile, on=DAY)
 
-        assert (result.allowed, result.code) == (False, "draft")
+        self.assertEqual((result.allowed, result.code), (False, "draft"))
 
     def test_clear_intake_allows_booking_without_review(self):
         make_intake(self.client_profile, completed_at=COMPLETED)
 
         result = can_book(self.client_profile, on=DAY)
 
-        assert (result.allowed, result.code, result.needs_review) == (True, "ok", False)
+        self.assertEqual((result.allowed, result.code, result.needs_review), (True, "ok", False))
 
     def test_review_intake_allows_booking_with_review_before_the_visit(self):
         make_intake(self.client_profile, yes={"varicose_veins"}, completed_at=COMPLETED)
 
         result = can_book(self.client_profile, on=DAY)
 
-        assert (result.allowed, result.needs_review, result.needs_checkin) == (True, True, False)
+        self.assertEqual(
+            (result.allowed, result.needs_review, result.needs_checkin), (True, True, False)
+        )
 
     def test_reviewed_intake_no_longer_needs_review(self):
         intake = make_intake(self.client_profile, yes={"pregnancy"}, completed_at=COMPLETED)
         _decide(intake, Decision.CLEARED)
 
-        assert can_book(self.client_profile, on=DAY).needs_review is False
+        self.assertIs(can_book(self.client_profile, on=DAY).needs_review, False)
 
     def test_refer_never_allows_booking(self):
         make_intake(self.client_profile, yes={"saddle_numbness"}, completed_at=COMPLETED)
 
         for day in (DAY, DAY + timedelta(days=8), DAY + timedelta(days=300)):
             result = can_book(self.client_profile, on=day)
-            assert (result.allowed, result.code) == (False, "refer")
+            self.assertEqual((result.allowed, result.code), (False, "refer"))
 
     def test_defer_blocks_the_seven_days_after_completion(self):
         make_intake(self.client_profile, yes={"fever"}, completed_at=COMPLETED)
 
         result = can_book(self.client_profile, on=DAY + timedelta(days=6))
 
-        assert (result.allowed, result.code) == (False, "defer")
-        assert "9 March 2026" in result.next_step
+        self.assertEqual((result.allowed, result.code), (False, "defer"))
+        self.assertIn("9 March 2026", result.next_step)
 
     def test_defer_allows_later_dates_with_a_check_in(self):
         make_intake(self.client_profile, yes={"fever"}, completed_at=COMPLETED)
 
         result = can_book(self.client_profile, on=DAY + timedelta(days=7))
 
-        assert (result.allowed, result.needs_checkin) == (True, True)
+        self.assertEqual((result.allowed, result.needs_checkin), (True, True))
 
     def test_client_cannot_book_while_clearance_is_pending(self):
         make_intake(self.client_profile, yes={"diabetes"}, completed_at=COMPLETED)
 
         result = can_book(self.client_profile, on=DAY)
 
-        assert (result.allowed, result.code) == (False, "clearance_pending")
+        self.assertEqual((result.allowed, result.code), (False, "clearance_pending"))
 
     def test_clearance_covering_every_code_opens_booking(self):
         intake = make_intake(
@@ -88,7 +92,7 @@ class CanBookTests(ClinicTestCase):
         )
         record_clearance(intake, codes=["diabetes", "osteoporosis"], by=self.therapist_user)
 
-        assert can_book(self.client_profile, on=DAY).allowed is True
+        self.assertIs(can_book(self.client_profile, on=DAY).allowed, True)
 
     def test_clearance_covering_only_some_codes_keeps_booking_closed(self):
         intake = make_intake(
@@ -96,7 +100,7 @@ class CanBookTests(ClinicTestCase):
         )
         record_clearance(intake, codes=["diabetes"], by=self.therapist_user)
 
-        assert can_book(self.client_profile, on=DAY).code == "clearance_pending"
+        self.assertEqual(can_book(self.client_profile, on=DAY).code, "clearance_pending")
 
     def test_clearance_lapses_after_twelve_months(self):
         intake = make_intake(self.client_profile, yes={"diabetes"}, completed_at=COMPLETED)
@@ -104,30 +108,35 @@ class CanBookTests(ClinicTestCase):
             intake, codes=["diabetes"], by=self.therapist_user, received=date(2025, 3, 10)
         )
 
-        assert can_book(self.client_profile, on=date(2026, 3, 9)).allowed is True
-        assert can_book(self.client_profile, on=date(2026, 3, 10)).code == "clearance_pending"
+        self.assertIs(can_book(self.client_profile, on=date(2026, 3, 9)).allowed, True)
+        self.assertEqual(
+            can_book(self.client_profile, on=date(2026, 3, 10)).code, "clearance_pending"
+        )
 
     def test_therapist_asking_for_clearance_closes_booking_on_a_review_intake(self):
         intake = make_intake(self.client_profile, yes={"rash"}, completed_at=COMPLETED)
         _decide(intake, Decision.CLEARANCE_REQUIRED)
 
-        assert can_book(self.client_profile, on=DAY).code == "clearance_pending"
+        self.assertEqual(can_book(self.client_profile, on=DAY).code, "clearance_pending")
 
     def test_not_suitable_decision_closes_booking(self):
         intake = make_intake(self.client_profile, yes={"rash"}, completed_at=COMPLETED)
         _decide(intake, Decision.NOT_SUITABLE)
 
-        assert can_book(self.client_profile, on=DAY).code == "not_suitable"
+        self.assertEqual(can_book(self.client_profile, on=DAY).code, "not_suitable")
 
     def test_intake_twelve_months_old_on_the_day_must_be_renewed(self):
         make_intake(self.client_profile, completed_at=COMPLETED)
 
-        assert can_book(self.client_profile, on=date(2027, 3, 1)).allowed is True
+        self.assertIs(can_book(self.client_profile, on=date(2027, 3, 1)).allowed, True)
         result = can_book(self.client_profile, on=date(2027, 3, 2))
-        assert (result.allowed, result.code, result.next_url) == (
-            False,
-            "expired",
-            "/intake/update/",
+        self.assertEqual(
+            (result.allowed, result.code, result.next_url),
+            (
+                False,
+                "expired",
+                "/intake/update/",
+            ),
         )
 
     def test_can_book_uses_at_most_four_queries(self):
@@ -143,12 +152,12 @@ class CanBookTests(ClinicTestCase):
 @time_machine.travel(COMPLETED, tick=False)
 class PublicStatusTests(ClinicTestCase):
     def test_front_desk_words_carry_no_health_detail(self):
-        assert public_status(self.client_profile) == "Health form missing"
+        self.assertEqual(public_status(self.client_profile), "Health form missing")
         make_intake(self.client_profile, yes={"rash"}, completed_at=COMPLETED)
-        assert public_status(self.client_profile) == "Needs review"
+        self.assertEqual(public_status(self.client_profile), "Needs review")
         make_intake(self.client_profile, completed_at=COMPLETED)
-        assert public_status(self.client_profile) == "Can be booked"
-        assert public_status(self.client_profile, on=date(2027, 3, 2)) == "Renewal due"
+        self.assertEqual(public_status(self.client_profile), "Can be booked")
+        self.assertEqual(public_status(self.client_profile, on=date(2027, 3, 2)), "Renewal due")
 
 
 @time_machine.travel(COMPLETED, tick=False)
@@ -162,10 +171,13 @@ class EveryBlockingReasonTests(ClinicTestCase):
 
         result = can_book(self.client_profile, on=DAY + timedelta(days=8))
 
-        assert (result.allowed, result.code, result.blocks) == (
-            False,
-            "clearance_pending",
-            ("clearance_pending",),
+        self.assertEqual(
+            (result.allowed, result.code, result.blocks),
+            (
+                False,
+                "clearance_pending",
+                ("clearance_pending",),
+            ),
         )
 
     def test_defer_and_clearance_with_a_note_opens_after_the_defer_period_with_a_check_in(self):
@@ -176,7 +188,7 @@ class EveryBlockingReasonTests(ClinicTestCase):
 
         result = can_book(self.client_profile, on=DAY + timedelta(days=8))
 
-        assert (result.allowed, result.needs_checkin, result.blocks) == (True, True, ())
+        self.assertEqual((result.allowed, result.needs_checkin, result.blocks), (True, True, ()))
 
     def test_during_the_defer_period_both_reasons_are_listed_and_defer_is_shown(self):
         make_intake(
@@ -185,8 +197,8 @@ class EveryBlockingReasonTests(ClinicTestCase):
 
         result = can_book(self.client_profile, on=DAY + timedelta(days=2))
 
-        assert (result.code, result.blocks) == ("defer", ("defer", "clearance_pending"))
-        assert "doctor's note" in result.next_step
+        self.assertEqual((result.code, result.blocks), ("defer", ("defer", "clearance_pending")))
+        self.assertIn("doctor's note", result.next_step)
 
     def test_a_decision_asking_for_clearance_on_a_defer_intake_closes_booking_after_the_period(
         self,
@@ -196,14 +208,14 @@ class EveryBlockingReasonTests(ClinicTestCase):
 
         result = can_book(self.client_profile, on=DAY + timedelta(days=8))
 
-        assert (result.allowed, result.code) == (False, "clearance_pending")
+        self.assertEqual((result.allowed, result.code), (False, "clearance_pending"))
 
     def test_a_decision_asking_for_clearance_is_lifted_by_a_note_covering_every_flag(self):
         intake = make_intake(self.client_profile, yes={"fever"}, completed_at=COMPLETED)
         _decide(intake, Decision.CLEARANCE_REQUIRED)
         record_clearance(intake, codes=["fever"], by=self.therapist_user)
 
-        assert can_book(self.client_profile, on=DAY + timedelta(days=8)).allowed is True
+        self.assertIs(can_book(self.client_profile, on=DAY + timedelta(days=8)).allowed, True)
 
     def test_refer_is_shown_before_every_other_reason(self):
         intake = make_intake(
@@ -215,8 +227,8 @@ class EveryBlockingReasonTests(ClinicTestCase):
 
         result = can_book(self.client_profile, on=DAY + timedelta(days=1))
 
-        assert result.blocks == ("refer", "not_suitable", "defer", "clearance_pending")
-        assert result.code == "refer"
+        self.assertEqual(result.blocks, ("refer", "not_suitable", "defer", "clearance_pending"))
+        self.assertEqual(result.code, "refer")
 
     def test_not_suitable_is_shown_before_an_expired_form(self):
         intake = make_intake(self.client_profile, yes={"rash"}, completed_at=COMPLETED)
@@ -224,26 +236,28 @@ class EveryBlockingReasonTests(ClinicTestCase):
 
         result = can_book(self.client_profile, on=date(2027, 3, 2))
 
-        assert result.blocks == ("not_suitable", "expired")
+        self.assertEqual(result.blocks, ("not_suitable", "expired"))
 
     def test_an_expired_form_with_a_missing_note_lists_both(self):
         make_intake(self.client_profile, yes={"diabetes"}, completed_at=COMPLETED)
 
         result = can_book(self.client_profile, on=date(2027, 3, 2))
 
-        assert (result.code, result.blocks) == ("expired", ("expired", "clearance_pending"))
+        self.assertEqual(
+            (result.code, result.blocks), ("expired", ("expired", "clearance_pending"))
+        )
 
     def test_a_code_made_stronger_in_the_catalog_closes_booking_for_forms_already_sent(self):
         make_intake(self.client_profile, yes={"varicose_veins"}, completed_at=COMPLETED)
-        assert can_book(self.client_profile, on=DAY).allowed is True
+        self.assertIs(can_book(self.client_profile, on=DAY).allowed, True)
 
         Condition.objects.filter(code="varicose_veins").update(category="clearance")
 
-        assert can_book(self.client_profile, on=DAY).code == "clearance_pending"
+        self.assertEqual(can_book(self.client_profile, on=DAY).code, "clearance_pending")
 
     def test_a_code_made_weaker_in_the_catalog_does_not_open_booking_by_itself(self):
         make_intake(self.client_profile, yes={"diabetes"}, completed_at=COMPLETED)
 
         Condition.objects.filter(code="diabetes").update(category="caution")
 
-        assert can_book(self.client_profile, on=DAY).code == "clearance_pending"
+        self.assertEqual(can_book(self.client_profile, on=DAY).code, "clearance_pending")

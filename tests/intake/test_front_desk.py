@@ -25,7 +25,7 @@ class FrontDeskTests(ClinicTestCase):
 
         intake = Intake.objects.get(client=self.client_profile)
         self.assertRedirects(response, reverse("intake:step", args=[intake.public_id, 1]))
-        assert (intake.at_front_desk, intake.started_by) == (True, self.front_desk_user)
+        self.assertEqual((intake.at_front_desk, intake.started_by), (True, self.front_desk_user))
         self.client.post(reverse("intake:step", args=[intake.public_id, 1]), PAIN)
         self.client.post(
             reverse("intake:step", args=[intake.public_id, 2]), health_answers(yes={"rash"})
@@ -49,7 +49,7 @@ class FrontDeskTests(ClinicTestCase):
         response = self.client.get(reverse("intake:step", args=[intake.public_id, 2]))
 
         self.assertRedirects(response, reverse("intake:desk_done", args=[intake.public_id]))
-        assert self.client.get(intake.get_absolute_url()).status_code == 403
+        self.assertEqual(self.client.get(intake.get_absolute_url()).status_code, 403)
 
     def test_front_desk_cannot_open_a_form_the_client_started_online(self):
         self.login(self.client_user)
@@ -57,22 +57,22 @@ class FrontDeskTests(ClinicTestCase):
         intake = Intake.objects.get(client=self.client_profile)
         self.login(self.front_desk_user)
 
-        assert (
-            self.client.get(reverse("intake:step", args=[intake.public_id, 1])).status_code == 403
+        self.assertEqual(
+            self.client.get(reverse("intake:step", args=[intake.public_id, 1])).status_code, 403
         )
 
     def test_only_front_desk_may_start_a_form_for_someone_else(self):
         self.login(self.therapist_user)
-        assert self.client.post(self.url()).status_code == 403
+        self.assertEqual(self.client.post(self.url()).status_code, 403)
         self.login(self.other_client_user)
-        assert self.client.post(self.url()).status_code == 403
+        self.assertEqual(self.client.post(self.url()).status_code, 403)
 
     def test_desk_start_needs_a_post(self):
         self.login(self.front_desk_user)
 
-        assert self.client.get(self.url()).status_code == 405
+        self.assertEqual(self.client.get(self.url()).status_code, 405)
 
     def test_anonymous_visitor_is_sent_to_log_in(self):
         response = self.client.post(self.url())
 
-        assert response["Location"].startswith(reverse("login"))
+        self.assertTrue(response["Location"].startswith(reverse("login")))

@@ -22,7 +22,7 @@ class OutcomePageTests(ClinicTestCase):
     def page(self, **kwargs):
         intake = make_intake(self.client_profile, **kwargs)
         response = self.client.get(reverse("intake:outcome", args=[intake.public_id]))
-        assert response.status_code == 200
+        self.assertEqual(response.status_code, 200)
         self.assertContains(response, SAFETY)
         return response
 
@@ -65,15 +65,15 @@ class OutcomePageTests(ClinicTestCase):
         self.assertNotContains(response, "Book a visit")
         self.assertNotContains(response, "Suggested treatment")
         other = response.content.decode().split("data-other-flags")[1]
-        assert "You told us you have a rash." in other
+        self.assertIn("You told us you have a rash.", other)
 
     def test_no_page_names_a_diagnosis_to_the_client(self):
         for yes in ({"suspected_dvt"}, {"fever_with_back_pain"}, {"dvt_history"}):
             with self.subTest(yes=yes):
                 response = self.page(yes=yes)
                 text = response.content.decode().lower()
-                assert "clot" not in text.split("your answers")[0]
-                assert "infection" not in text
+                self.assertNotIn("clot", text.split("your answers")[0])
+                self.assertNotIn("infection", text)
 
     def test_the_suggested_technique_follows_the_intake_rule(self):
         response = self.page(onset=datetime(2025, 11, 1).date(), pain_now=5)
@@ -109,7 +109,7 @@ class OutcomePageTests(ClinicTestCase):
 
         response = self.client.post(reverse("intake:outcome", args=[intake.public_id]))
 
-        assert response.status_code == 405
+        self.assertEqual(response.status_code, 405)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -128,5 +128,5 @@ class ReadingListTests(ClinicTestCase):
         response = self.client.get(reverse("intake:outcome", args=[intake.public_id]))
 
         titles = [article.title for article in response.context["reading"]]
-        assert sorted(titles) == ["Living with chronic pain", "Massage in pregnancy"]
+        self.assertEqual(sorted(titles), ["Living with chronic pain", "Massage in pregnancy"])
         self.assertContains(response, "Read more")

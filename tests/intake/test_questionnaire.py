@@ -33,30 +33,30 @@ class QuestionnaireTests(ClinicTestCase):
         response = self.client.get(reverse("intake:start"))
 
         self.assertContains(response, "Start my health form")
-        assert response["Cache-Control"] == "no-store, private"
+        self.assertEqual(response["Cache-Control"], "no-store, private")
 
     def test_anonymous_visitor_is_sent_to_log_in(self):
         self.client.logout()
 
         response = self.client.get(reverse("intake:start"))
 
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("login")))
 
     def test_start_page_is_for_clients_only(self):
         self.login(self.front_desk_user)
 
-        assert self.client.get(reverse("intake:start")).status_code == 403
+        self.assertEqual(self.client.get(reverse("intake:start")).status_code, 403)
 
     def test_start_refuses_other_methods(self):
-        assert self.client.put(reverse("intake:start")).status_code == 405
+        self.assertEqual(self.client.put(reverse("intake:start")).status_code, 405)
 
     def test_starting_twice_makes_one_draft(self):
         first = self.start()
         self.client.post(reverse("intake:start"))
 
-        assert Intake.objects.filter(client=self.client_profile).count() == 1
-        assert first.version == 1
+        self.assertEqual(Intake.objects.filter(client=self.client_profile).count(), 1)
+        self.assertEqual(first.version, 1)
 
     def test_pain_step_shows_the_body_map_and_its_checkboxes(self):
         intake = self.start()
@@ -75,13 +75,16 @@ class QuestionnaireTests(ClinicTestCase):
 
         self.assertRedirects(response, self.step_url(intake, 2))
         intake.refresh_from_db()
-        assert (intake.pain_areas, intake.pain_onset, intake.pain_now, intake.pain_worst) == (
-            ["lower_back", "hips"],
-            date(2026, 2, 1),
-            6,
-            8,
+        self.assertEqual(
+            (intake.pain_areas, intake.pain_onset, intake.pain_now, intake.pain_worst),
+            (
+                ["lower_back", "hips"],
+                date(2026, 2, 1),
+                6,
+                8,
+            ),
         )
-        assert intake.steps_done == 1
+        self.assertEqual(intake.steps_done, 1)
 
     def test_pain_step_rejects_a_future_onset_date(self):
         intake = self.start()
@@ -90,7 +93,7 @@ class QuestionnaireTests(ClinicTestCase):
 
         self.assertContains(response, "This date is in the future.")
         intake.refresh_from_db()
-        assert (intake.steps_done, intake.pain_onset) == (0, None)
+        self.assertEqual((intake.steps_done, intake.pain_onset), (0, None))
 
     def test_pain_step_rejects_worst_pain_below_pain_now(self):
         intake = self.start()
@@ -104,8 +107,8 @@ class QuestionnaireTests(ClinicTestCase):
 
         response = self.client.post(self.step_url(intake, 1), {**PAIN, "pain_now": "11"})
 
-        assert response.status_code == 200
-        assert "pain_now" in response.context["form"].errors
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("pain_now", response.context["form"].errors)
 
     def test_pain_step_asks_for_at_least_one_area(self):
         intake = self.start()
@@ -130,10 +133,12 @@ class QuestionnaireTests(ClinicTestCase):
             self.step_url(intake, 2), health_answers(skip={"saddle_numbness"})
         )
 
-        assert response.status_code == 200
-        assert response.context["form"].errors["q_saddle_numbness"] == ["Please answer yes or no."]
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.context["form"].errors["q_saddle_numbness"], ["Please answer yes or no."]
+        )
         intake.refresh_from_db()
-        assert intake.answers == {}
+        self.assertEqual(intake.answers, {})
 
     def test_a_question_added_while_filling_in_must_be_answered_even_if_another_was_retired(
         self,
@@ -156,7 +161,7 @@ class QuestionnaireTests(ClinicTestCase):
 
         self.assertRedirects(response, self.step_url(intake, 2))
         intake.refresh_from_db()
-        assert intake.status == "draft"
+        self.assertEqual(intake.status, "draft")
 
     def test_health_questions_have_no_default_answer_and_urgent_ones_come_first(self):
         intake = self.start()
@@ -164,10 +169,12 @@ class QuestionnaireTests(ClinicTestCase):
 
         response = self.client.get(self.step_url(intake, 2))
 
-        assert not re.search(r'<input type="radio"[^>]*\bchecked\b', response.content.decode())
+        self.assertFalse(
+            re.search(r'<input type="radio"[^>]*\bchecked\b', response.content.decode())
+        )
         fields = list(response.context["form"].fields)
-        assert fields[0] == "q_saddle_numbness"
-        assert fields.index("q_fever") > fields.index("q_pregnancy_warning_signs")
+        self.assertEqual(fields[0], "q_saddle_numbness")
+        self.assertGreater(fields.index("q_fever"), fields.index("q_pregnancy_warning_signs"))
 
     def test_other_serious_condition_needs_a_few_words(self):
         intake = self.start()
@@ -190,7 +197,7 @@ class QuestionnaireTests(ClinicTestCase):
 
         self.assertContains(response, "Please type your name as it appears")
         intake.refresh_from_db()
-        assert intake.status == "draft"
+        self.assertEqual(intake.status, "draft")
 
     def test_completing_the_form_screens_it_and_shows_the_outcome(self):
         intake = self.start()
@@ -203,11 +210,15 @@ class QuestionnaireTests(ClinicTestCase):
 
         self.assertRedirects(response, reverse("intake:outcome", args=[intake.public_id]))
         intake.refresh_from_db()
-        assert (intake.status, intake.is_current, intake.outcome) == ("completed", True, "review")
-        assert intake.signature_name == "ann CLIENT"
-        assert intake.signed_on == date(2026, 3, 2)
-        assert list(intake.flags.values_list("code", "category")) == [("varicose_veins", "local")]
-        assert intake.suggested_technique == "swedish"
+        self.assertEqual(
+            (intake.status, intake.is_current, intake.outcome), ("completed", True, "review")
+        )
+        self.assertEqual(intake.signature_name, "ann CLIENT")
+        self.assertEqual(intake.signed_on, date(2026, 3, 2))
+        self.assertEqual(
+            list(intake.flags.values_list("code", "category")), [("varicose_veins", "local")]
+        )
+        self.assertEqual(intake.suggested_technique, "swedish")
 
     def test_a_double_submit_makes_one_completed_intake(self):
         intake = self.start()
@@ -219,8 +230,8 @@ class QuestionnaireTests(ClinicTestCase):
         response = self.client.post(self.step_url(intake, 3), consent)
 
         self.assertRedirects(response, reverse("intake:outcome", args=[intake.public_id]))
-        assert Intake.objects.filter(client=self.client_profile).count() == 1
-        assert intake.flags.count() == 1
+        self.assertEqual(Intake.objects.filter(client=self.client_profile).count(), 1)
+        self.assertEqual(intake.flags.count(), 1)
 
     def test_a_half_finished_form_resumes_at_the_first_unsaved_step(self):
         intake = self.start()
@@ -248,29 +259,32 @@ class QuestionnaireTests(ClinicTestCase):
             .order_by("pk")
             .values_list("user__email", "action", "detail")
         )
-        assert rows == [
-            ("client@example.com", "change", "started a new version"),
-            ("client@example.com", "view", "step 1"),  # assertRedirects fetched it
-            ("client@example.com", "view", "step 1"),
-            ("client@example.com", "change", "step 1"),
-        ]
+        self.assertEqual(
+            rows,
+            [
+                ("client@example.com", "change", "started a new version"),
+                ("client@example.com", "view", "step 1"),  # assertRedirects fetched it
+                ("client@example.com", "view", "step 1"),
+                ("client@example.com", "change", "step 1"),
+            ],
+        )
 
     def test_another_client_cannot_open_the_draft(self):
         intake = self.start()
         self.login(self.other_client_user)
 
-        assert self.client.get(self.step_url(intake, 1)).status_code == 404
+        self.assertEqual(self.client.get(self.step_url(intake, 1)).status_code, 404)
 
     def test_a_therapist_cannot_fill_in_a_clients_draft(self):
         intake = self.start()
         self.login(self.therapist_user)
 
-        assert self.client.get(self.step_url(intake, 1)).status_code == 403
+        self.assertEqual(self.client.get(self.step_url(intake, 1)).status_code, 403)
 
     def test_step_refuses_other_methods(self):
         intake = self.start()
 
-        assert self.client.delete(self.step_url(intake, 1)).status_code == 405
+        self.assertEqual(self.client.delete(self.step_url(intake, 1)).status_code, 405)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -304,10 +318,13 @@ class MinorConsentTests(ClinicTestCase):
             },
         )
         intake.refresh_from_db()
-        assert (intake.status, intake.guardian_name, intake.guardian_consent) == (
-            "completed",
-            "Gil Young",
-            True,
+        self.assertEqual(
+            (intake.status, intake.guardian_name, intake.guardian_consent),
+            (
+                "completed",
+                "Gil Young",
+                True,
+            ),
         )
 
 
@@ -321,22 +338,25 @@ class VersionTests(ClinicTestCase):
 
         new = Intake.objects.get(client=self.client_profile, status="draft")
         self.assertRedirects(response, reverse("intake:step", args=[new.public_id, 1]))
-        assert (new.version, new.pain_now, new.goals, new.answers) == (
-            2,
-            4,
-            "Garden again",
-            old.answers,
+        self.assertEqual(
+            (new.version, new.pain_now, new.goals, new.answers),
+            (
+                2,
+                4,
+                "Garden again",
+                old.answers,
+            ),
         )
         old.refresh_from_db()
-        assert old.is_current is True
+        self.assertIs(old.is_current, True)
 
     def test_completing_the_update_retires_the_old_version(self):
         old = make_intake(self.client_profile, yes={"rash"})
         new = make_intake(self.client_profile)
 
         old.refresh_from_db()
-        assert (old.is_current, new.is_current, new.version) == (False, True, 2)
-        assert Intake.objects.current_for(self.client_profile) == new
+        self.assertEqual((old.is_current, new.is_current, new.version), (False, True, 2))
+        self.assertEqual(Intake.objects.current_for(self.client_profile), new)
 
     def test_the_update_returns_to_a_safe_next_url(self):
         make_intake(self.client_profile)
@@ -351,7 +371,7 @@ class VersionTests(ClinicTestCase):
             {"agree": "on", "signature_name": "Ann Client"},
         )
 
-        assert response["Location"] == "/bookings/check-in/abc/"
+        self.assertEqual(response["Location"], "/bookings/check-in/abc/")
 
     def test_the_update_ignores_an_unsafe_next_url(self):
         make_intake(self.client_profile)
@@ -359,7 +379,9 @@ class VersionTests(ClinicTestCase):
 
         self.client.post(reverse("intake:update"), {"next": "https://evil.example.com/"})
 
-        assert Intake.objects.get(client=self.client_profile, status="draft").return_url == ""
+        self.assertEqual(
+            Intake.objects.get(client=self.client_profile, status="draft").return_url, ""
+        )
 
     def test_a_database_constraint_allows_one_current_intake_per_client(self):
         from django.db import IntegrityError, transaction

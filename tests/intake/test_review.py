@@ -52,9 +52,9 @@ class ReviewQueueTests(ClinicTestCase):
 
         response = self.client.get(reverse("intake:review_queue"))
 
-        assert list(response.context["waiting"]) == [older, newer]
+        self.assertEqual(list(response.context["waiting"]), [older, newer])
         self.assertContains(response, "rash")
-        assert response["Cache-Control"] == "no-store, private"
+        self.assertEqual(response["Cache-Control"], "no-store, private")
 
     def test_queue_query_count_does_not_grow_with_intakes(self):
         self.login(self.therapist_user)
@@ -65,8 +65,8 @@ class ReviewQueueTests(ClinicTestCase):
         )
         with CaptureQueriesContext(connection) as small:
             self.client.get(reverse("intake:review_queue"))
-        assert (
-            len(small.captured_queries) <= 12
+        self.assertLessEqual(
+            len(small.captured_queries), 12
         )  # the lists, their flags, and one insert logging them
         for n in range(5):
             profile = make_client(f"c{n}@example.com", first_name=f"C{n}").client_profile
@@ -77,13 +77,13 @@ class ReviewQueueTests(ClinicTestCase):
 
         with self.assertNumQueries(len(small.captured_queries)):
             response = self.client.get(reverse("intake:review_queue"))
-        assert len(response.context["waiting"]) == 6
+        self.assertEqual(len(response.context["waiting"]), 6)
 
     def test_queue_is_for_reviewers_only(self):
         self.login(self.front_desk_user)
-        assert self.client.get(reverse("intake:review_queue")).status_code == 403
+        self.assertEqual(self.client.get(reverse("intake:review_queue")).status_code, 403)
         self.login(self.client_user)
-        assert self.client.get(reverse("intake:review_queue")).status_code == 403
+        self.assertEqual(self.client.get(reverse("intake:review_queue")).status_code, 403)
 
 
 @override_settings(MEDIA_ROOT=MEDIA)
@@ -110,18 +110,22 @@ class DecisionTests(ClinicTestCase):
 
         self.assertRedirects(response, reverse("intake:review_queue"))
         intake.refresh_from_db()
-        assert (intake.decision, intake.decided_at) == ("cleared", NOW)
-        assert intake.reviews.get().reviewer == self.therapist_user
-        assert self.therapist in self.client_profile.care_team.all()
-        assert HealthDataAccess.objects.filter(
-            intake=intake, action="review", detail="decision recorded"
-        ).exists()
-        assert len(mail.outbox) == 1
+        self.assertEqual((intake.decision, intake.decided_at), ("cleared", NOW))
+        self.assertEqual(intake.reviews.get().reviewer, self.therapist_user)
+        self.assertIn(self.therapist, self.client_profile.care_team.all())
+        self.assertTrue(
+            HealthDataAccess.objects.filter(
+                intake=intake, action="review", detail="decision recorded"
+            ).exists()
+        )
+        self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
-        assert message.to == ["client@example.com"]
-        assert message.subject == "Back in Balance Clinic: a therapist has read your health form"
-        assert "You are cleared for massage." in message.body
-        assert "You are cleared for massage." in message.alternatives[0][0]
+        self.assertEqual(message.to, ["client@example.com"])
+        self.assertEqual(
+            message.subject, "Back in Balance Clinic: a therapist has read your health form"
+        )
+        self.assertIn("You are cleared for massage.", message.body)
+        self.assertIn("You are cleared for massage.", message.alternatives[0][0])
 
     def test_cleared_with_changes_needs_a_change_and_keeps_it(self):
         intake = make_intake(self.client_profile, yes={"anticoagulant_medication"})
@@ -141,12 +145,15 @@ class DecisionTests(ClinicTestCase):
                 },
             )
         review = intake.reviews.get()
-        assert (review.avoid_areas, review.pressure_limit, review.notes) == (
-            ["legs"],
-            "medium",
-            "No deep tissue.",
+        self.assertEqual(
+            (review.avoid_areas, review.pressure_limit, review.notes),
+            (
+                ["legs"],
+                "medium",
+                "No deep tissue.",
+            ),
         )
-        assert "keeping to medium pressure" in mail.outbox[0].body
+        self.assertIn("keeping to medium pressure", mail.outbox[0].body)
 
     def test_not_suitable_needs_a_reason_and_closes_booking(self):
         intake = make_intake(self.client_profile, yes={"rash"})
@@ -154,14 +161,14 @@ class DecisionTests(ClinicTestCase):
 
         response = self.client.post(self.url(intake), {"decision": "not_suitable"})
         self.assertContains(response, "Please give the client a reason.")
-        assert intake.reviews.count() == 0
+        self.assertEqual(intake.reviews.count(), 0)
 
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(
                 self.url(intake), {"decision": "not_suitable", "reason": "Please see your GP."}
             )
-        assert can_book(self.client_profile, on=NOW.date()).code == "not_suitable"
-        assert "Please see your GP." in mail.outbox[0].body
+        self.assertEqual(can_book(self.client_profile, on=NOW.date()).code, "not_suitable")
+        self.assertIn("Please see your GP.", mail.outbox[0].body)
 
     def test_clearance_required_decision_waits_for_the_note(self):
         intake = make_intake(self.client_profile, yes={"bruising"})
@@ -170,10 +177,10 @@ class DecisionTests(ClinicTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url(intake), {"decision": "clearance_required"})
 
-        assert can_book(self.client_profile, on=NOW.date()).code == "clearance_pending"
+        self.assertEqual(can_book(self.client_profile, on=NOW.date()).code, "clearance_pending")
         response = self.client.get(reverse("intake:review_queue"))
-        assert list(response.context["clearance"]) == [intake]
-        assert "a short note from your doctor" in mail.outbox[0].body
+        self.assertEqual(list(response.context["clearance"]), [intake])
+        self.assertIn("a short note from your doctor", mail.outbox[0].body)
 
     def test_a_clearance_intake_cannot_be_cleared_before_the_note_is_recorded(self):
         intake = make_intake(self.client_profile, yes={"diabetes"})
@@ -182,7 +189,7 @@ class DecisionTests(ClinicTestCase):
         response = self.client.post(self.url(intake), {"decision": "cleared"})
 
         self.assertContains(response, "Record the physician&#x27;s clearance for diabetes first.")
-        assert intake.reviews.count() == 0
+        self.assertEqual(intake.reviews.count(), 0)
 
     def test_no_e_mail_for_a_client_without_an_address(self):
         walk_in = self.client_profile.__class__.objects.create(
@@ -194,7 +201,7 @@ class DecisionTests(ClinicTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url(intake), {"decision": "cleared"})
 
-        assert mail.outbox == []
+        self.assertEqual(mail.outbox, [])
 
     def test_bad_decision_changes_nothing(self):
         intake = make_intake(self.client_profile, yes={"rash"})
@@ -202,9 +209,9 @@ class DecisionTests(ClinicTestCase):
 
         response = self.client.post(self.url(intake), {"decision": "maybe"})
 
-        assert response.status_code == 200
+        self.assertEqual(response.status_code, 200)
         intake.refresh_from_db()
-        assert intake.decision == ""
+        self.assertEqual(intake.decision, "")
 
     def test_a_therapist_cannot_decide_on_an_intake_not_waiting_for_review(self):
         intake = make_intake(self.client_profile)
@@ -214,7 +221,9 @@ class DecisionTests(ClinicTestCase):
         Intake.objects.filter(pk=other.pk).update(decision="cleared")
         self.login(self.therapist_user)
 
-        assert self.client.post(self.url(other), {"decision": "cleared"}).status_code == 403
+        self.assertEqual(
+            self.client.post(self.url(other), {"decision": "cleared"}).status_code, 403
+        )
 
 
 @override_settings(MEDIA_ROOT=MEDIA)
@@ -235,14 +244,17 @@ class ClearanceTests(ClinicTestCase):
 
         self.assertRedirects(response, reverse("intake:review", args=[intake.public_id]))
         record = intake.clearances.get()
-        assert (record.codes, record.received_on, record.document_type) == (
-            ["diabetes"],
-            date(2026, 3, 1),
-            "application/pdf",
+        self.assertEqual(
+            (record.codes, record.received_on, record.document_type),
+            (
+                ["diabetes"],
+                date(2026, 3, 1),
+                "application/pdf",
+            ),
         )
-        assert "diabetes" not in record.document.name
-        assert record.document.name.startswith("clearances/")
-        assert can_book(self.client_profile, on=NOW.date()).allowed is True
+        self.assertNotIn("diabetes", record.document.name)
+        self.assertTrue(record.document.name.startswith("clearances/"))
+        self.assertIs(can_book(self.client_profile, on=NOW.date()).allowed, True)
 
     def test_an_image_is_accepted(self):
         intake = make_intake(self.client_profile, yes={"diabetes"})
@@ -252,7 +264,7 @@ class ClearanceTests(ClinicTestCase):
             self.url(intake), self.data(document=SimpleUploadedFile("n.png", PNG, "image/png"))
         )
 
-        assert intake.clearances.get().document_type == "image/png"
+        self.assertEqual(intake.clearances.get().document_type, "image/png")
 
     def test_a_file_that_is_not_a_pdf_or_image_is_refused_whatever_its_name(self):
         intake = make_intake(self.client_profile, yes={"diabetes"})
@@ -262,7 +274,7 @@ class ClearanceTests(ClinicTestCase):
         response = self.client.post(self.url(intake), self.data(document=fake))
 
         self.assertContains(response, "Please upload a PDF, JPEG or PNG file.")
-        assert intake.clearances.count() == 0
+        self.assertEqual(intake.clearances.count(), 0)
 
     def test_a_file_over_five_megabytes_is_refused(self):
         intake = make_intake(self.client_profile, yes={"diabetes"})
@@ -288,9 +300,9 @@ class ClearanceTests(ClinicTestCase):
         second = make_intake(self.client_profile, yes={"diabetes"})
 
         carried = second.clearances.get()
-        assert carried.codes == ["diabetes"]
-        assert carried.carried_from == first.clearances.get()
-        assert can_book(self.client_profile, on=NOW.date()).allowed is True
+        self.assertEqual(carried.codes, ["diabetes"])
+        self.assertEqual(carried.carried_from, first.clearances.get())
+        self.assertIs(can_book(self.client_profile, on=NOW.date()).allowed, True)
 
     def test_clearance_does_not_cover_a_code_added_in_a_new_version(self):
         first = make_intake(self.client_profile, yes={"diabetes"})
@@ -298,7 +310,7 @@ class ClearanceTests(ClinicTestCase):
 
         make_intake(self.client_profile, yes={"diabetes", "cancer"})
 
-        assert can_book(self.client_profile, on=NOW.date()).code == "clearance_pending"
+        self.assertEqual(can_book(self.client_profile, on=NOW.date()).code, "clearance_pending")
 
     def test_clearance_does_not_come_back_once_the_code_was_answered_no(self):
         first = make_intake(self.client_profile, yes={"diabetes"})
@@ -307,4 +319,4 @@ class ClearanceTests(ClinicTestCase):
 
         third = make_intake(self.client_profile, yes={"diabetes"})
 
-        assert not Clearance.objects.filter(intake=third).exists()
+        self.assertFalse(Clearance.objects.filter(intake=third).exists())

@@ -198,7 +198,7 @@ class SuggestionOnThePagesTests(BookingViewCase, ClinicTestCase):
         intake = make_intake(
             self.client_profile, yes={"anticoagulant_medication"}, onset=CHRONIC_ONSET
         )
-        assert intake.suggested_technique == "swedish"
+        self.assertEqual(intake.suggested_technique, "swedish")
         self.login(self.client_user)
 
         response = self.client.get(reverse("intake:outcome", args=[intake.public_id]))
@@ -217,7 +217,7 @@ class SuggestionOnThePagesTests(BookingViewCase, ClinicTestCase):
 
     def test_a_client_with_no_reason_is_not_told_one(self):
         intake = make_intake(self.client_profile, onset=CHRONIC_ONSET)
-        assert intake.suggested_technique == "deep_tissue"
+        self.assertEqual(intake.suggested_technique, "deep_tissue")
         self.login(self.client_user)
 
         response = self.client.get(reverse("intake:outcome", args=[intake.public_id]))
@@ -247,7 +247,7 @@ class SuggestionOnThePagesTests(BookingViewCase, ClinicTestCase):
 
         response = self.client.get(reverse("bookings:plan_new"))
 
-        assert response.context["form"].initial["service"] == self.service
+        self.assertEqual(response.context["form"].initial["service"], self.service)
 
     def test_an_intake_stored_as_deep_tissue_before_the_rule_still_pre_selects_swedish(self):
         intake = make_intake(self.client_profile, yes={"pregnancy"}, onset=CHRONIC_ONSET)
@@ -256,7 +256,7 @@ class SuggestionOnThePagesTests(BookingViewCase, ClinicTestCase):
 
         response = self.client.get(reverse("bookings:plan_new"))
 
-        assert response.context["form"].initial["service"] == self.service
+        self.assertEqual(response.context["form"].initial["service"], self.service)
 
     def test_the_plan_form_pre_selects_deep_tissue_when_nothing_rules_it_out(self):
         make_intake(self.client_profile, onset=CHRONIC_ONSET)
@@ -264,4 +264,4 @@ class SuggestionOnThePagesTests(BookingViewCase, ClinicTestCase):
 
         response = self.client.get(reverse("bookings:plan_new"))
 
-        assert response.context["form"].initial["service"] == self.deep
+        self.assertEqual(response.context["form"].initial["service"], self.deep)

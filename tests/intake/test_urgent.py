@@ -134,12 +134,15 @@ class UrgentIntakeTests(ClinicTestCase):
 
     def test_with_nobody_on_duty_every_active_therapist_is_told(self):
         with time_machine.travel(NOW + timedelta(days=5), tick=False):  # a Saturday
-            assert {t.pk for t in therapists_on_duty()} == {
-                self.therapist.pk,
-                self.on_duty.pk,
-                self.off_duty.pk,
-            }
-        assert therapists_on_duty() == [self.on_duty]
+            self.assertEqual(
+                {t.pk for t in therapists_on_duty()},
+                {
+                    self.therapist.pk,
+                    self.on_duty.pk,
+                    self.off_duty.pk,
+                },
+            )
+        self.assertEqual(therapists_on_duty(), [self.on_duty])
 
     def test_a_reviewer_opens_an_urgent_form_from_the_top_of_the_queue(self):
         make_intake(self.client_profile, yes={"rash"}, completed_at=NOW - timedelta(days=2))

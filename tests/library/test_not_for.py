@@ -7,7 +7,6 @@ condition code it is not for is left out for clients with that flag.
 
 from datetime import UTC, datetime
 
-import pytest
 import time_machine
 from django.test import TestCase
 from django.urls import reverse
@@ -99,9 +98,9 @@ class NotForTests(TestCase):
         self.assertEqual(self.read(["refer"], flags=["pregnancy"], outcome="refer"), [])
 
     def test_the_flags_and_the_outcome_must_be_passed(self):
-        with pytest.raises(TypeError):
+        with self.assertRaises(TypeError):
             reading_list(["chronic"])  # type: ignore[call-arg]
-        with pytest.raises(TypeError):
+        with self.assertRaises(TypeError):
             reading_list(["chronic"], flags="osteoporosis", outcome="")
 
     def test_no_health_form_leaves_nothing_out(self):
