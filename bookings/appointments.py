@@ -24,7 +24,7 @@ from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.models import Appointment, HoldCode, Visit
 from bookings.planning import gap_problems
 from clinic import clock
-from clinic.models import Therapist
+from clinic.models import Service, Therapist
 from clinic.roles import is_staff_booker
 from intake.audit import log_access
 from intake.eligibility import can_book
@@ -42,7 +42,9 @@ def _check_allowed(client, day):
     return verdict
 
 
-def check_bookable(service, therapist=None, *, in_plan=False):
+def check_bookable(
+    service: Service, therapist: Therapist | None = None, *, in_plan: bool = False
+) -> None:
     """May ``service`` be booked with ``therapist``? Raise ``BookingError`` if not.
 
     The one check every form and flow that creates or moves an appointment makes, since
