@@ -10,7 +10,7 @@ Messages go out only after the transaction commits. Treatment plans are in
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -21,28 +21,30 @@ from bookings.availability import (
     find_slot,
 )
 from bookings.errors import BookingError, NotAllowed, SlotTaken
-from bookings.models import Appointment, HoldCode, Visit
+from bookings.models import Appointment, HoldCode, TreatmentPlan, Visit
 from bookings.planning import gap_problems
 from clinic import clock
-from clinic.models import Therapist
+from clinic.models import ClientProfile, Service, Therapist, User
 from clinic.roles import is_staff_booker
 from intake.audit import log_access
-from intake.eligibility import can_book
+from intake.eligibility import Eligibility, can_book
 
 
-def eligibility(client, day: date):
+def eligibility(client: ClientProfile, day: date) -> Eligibility:
     """The intake's verdict on booking ``client`` on ``day`` (intake.eligibility.can_book)."""
     return can_book(client, on=day)
 
 
-def _check_allowed(client, day):
+def _check_allowed(client: ClientProfile, day: date) -> Eligibility:
     verdict = eligibility(client, day)
     if not verdict.allowed:
         raise NotAllowed(verdict)
     return verdict
 
 
-def check_bookable(service, therapist=None, *, in_plan=False):
+def check_bookable(
+    service: Service, therapist: Therapist | None = None, *, in_plan: bool = False
+) -> None:
     """May ``service`` be booked with ``therapist``? Raise ``BookingError`` if not.
 
     The one check every form and flow that creates or moves an appointment makes, since
@@ -66,19 +68,19 @@ def check_bookable(service, therapist=None, *, in_plan=False):
 
 def _create(
     *,
-    client,
-    therapist,
-    service,
-    start,
-    by,
-    verdict,
-    duration=None,
-    notice=True,
-    plan=None,
-    sequence=None,
-    reassessment=False,
-    index=None,
-):
+    client: ClientProfile,
+    therapist: Therapist,
+    service: Service,
+    start: datetime,
+    by: User,
+    verdict: Eligibility,
+    duration: int | None = None,
+    notice: bool = True,
+    plan: TreatmentPlan | None = None,
+    sequence: int | None = None,
+    reassessment: bool = False,
+    index: int | None = None,
+) -> Appointment:
     """Write one appointment after re-checking the slot; raise SlotTaken if it is gone."""
     minutes = duration or service.duration_minutes
     taken = SlotTaken(
@@ -126,7 +128,15 @@ def _create(
     return appointment
 
 
-def book_appointment(*, client, therapist, service, start, by, now=None):
+def book_appointment(
+    *,
+    client: ClientProfile,
+    therapist: Therapist,
+    service: Service,
+    start: datetime,
+    by: User,
+    now: datetime | None = None,
+) -> Appointment:
     """Book one session of ``service`` with ``therapist`` at ``start`` for ``client``.
 
     Raises ``NotAllowed`` when the intake does not allow booking on that date and
@@ -150,13 +160,13 @@ def book_appointment(*, client, therapist, service, start, by, now=None):
     return appointment
 
 
-def _visit_day(therapist, start):
+def _visit_day(therapist: Therapist, start: datetime) -> date:
     # The visit's local date decides eligibility: read where the therapist works (the
     # main location's zone when they have no location).
     return clock.local_date(start, therapist.locations.filter(active=True).first())
 
 
-def _check_plan_gap(appointment, start_utc):
+def _check_plan_gap(appointment: Appointment, start_utc: datetime) -> None:
     """A plan's session may move only where it stays 48 hours from the plan's others."""
     if appointment.plan_id is None:
         return
@@ -175,15 +185,23 @@ def _check_plan_gap(appointment, start_utc):
 # --- Changing and cancelling ----------------------------------------------------------
 
 
-def _locked(appointment):
-    return (
+def _locked(appointment: Appointment) -> Appointment:
+    locked: Appointment = (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("location", "service", "therapist__user", "client__user")
         .get(pk=appointment.pk)
     )
+    return locked
 
 
-def reschedule_appointment(*, appointment, start, by, reason="", now=None):
+def reschedule_appointment(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Appointment:
     """Move ``appointment`` to ``start`` with the same therapist and service.
 
     Clients may do so up to the location's cut-off; staff at any time, with a reason.
@@ -275,7 +293,9 @@ def reschedule_appointment(*, appointment, start, by, reason="", now=None):
     return appointment
 
 
-def cancel_appointment(*, appointment, by, reason="", now=None):
+def cancel_appointment(
+    *, appointment: Appointment, by: User, reason: str = "", now: datetime | None = None
+) -> Appointment:
     """Cancel; a client's cancellation after the cut-off is marked late.
 
     Staff may cancel at any time and must give a reason. The time is free at once.
@@ -301,7 +321,7 @@ def cancel_appointment(*, appointment, by, reason="", now=None):
     return appointment
 
 
-def mark_no_show(*, appointment, by, now=None):
+def mark_no_show(*, appointment: Appointment, by: User, now: datetime | None = None) -> Appointment:
     now = now or timezone.now()
     with transaction.atomic():
         appointment = _locked(appointment)
@@ -314,7 +334,7 @@ def mark_no_show(*, appointment, by, now=None):
     return appointment
 
 
-def hold_appointment(*, appointment):
+def hold_appointment(*, appointment: Appointment) -> Appointment:
     """Staff put a booked visit on hold (it keeps its time); ``release_hold`` lifts it."""
     with transaction.atomic():
         appointment = _locked(appointment)
@@ -324,7 +344,7 @@ def hold_appointment(*, appointment):
     return appointment
 
 
-def release_hold(*, appointment):
+def release_hold(*, appointment: Appointment) -> Appointment:
     """Lift a hold (front desk, or the treating therapist): the visit goes ahead as booked.
 
     Only while the client's health form allows a visit on the appointment's local date:
@@ -342,7 +362,7 @@ def release_hold(*, appointment):
 # --- Holds: the health form rules a booked visit out ---------------------------------
 
 
-def hold_and_tell(appointment, code, *, kind):
+def hold_and_tell(appointment: Appointment, code: str, *, kind: str) -> bool:
     """Hold a locked ``appointment`` for ``code`` and tell who must act, after the commit.
 
     Once per hold: an appointment already held for ``code`` is left as it is and nobody
@@ -357,7 +377,14 @@ def hold_and_tell(appointment, code, *, kind):
     return True
 
 
-def record_visit(*, appointment, by, pain_score, notes="", now=None):
+def record_visit(
+    *,
+    appointment: Appointment,
+    by: User,
+    pain_score: int,
+    notes: str = "",
+    now: datetime | None = None,
+) -> Visit:
     """Record the visit (pain score and notes) and mark the appointment completed."""
     now = now or timezone.now()
     with transaction.atomic():

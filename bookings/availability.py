@@ -207,6 +207,7 @@ def next_free_slot(
     if therapists is None:
         calendar = Calendar([service], first, last, offering=service)
         by_pk = calendar.therapists
+        assert by_pk is not None  # a Calendar built with offering= has its therapists
     else:
         by_pk = {t.pk: t for t in therapists}
         if not by_pk:

@@ -16,18 +16,18 @@ from simple_history.utils import bulk_create_with_history
 
 from bookings import outbox
 from bookings.appointments import check_bookable
-from bookings.availability import (
-    Calendar,
-)
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.models import Appointment, HoldCode, PlanKind, PlanStatus, TreatmentPlan
-from bookings.proposals import PlanProposal, plan_gap_problems
-from clinic.models import Service, Therapist
+from bookings.proposals import PlanProposal, ProposedSession, plan_gap_problems
+from bookings.timetable import Calendar, Slot
+from clinic.models import ClientProfile, Service, Therapist, User
 from clinic.roles import is_staff_booker
-from intake.eligibility import can_book_on_days
+from intake.eligibility import Eligibility, can_book_on_days
 
 
-def book_plan(*, proposal: PlanProposal, client, by, now=None):
+def book_plan(
+    *, proposal: PlanProposal, client: ClientProfile, by: User, now: datetime | None = None
+) -> TreatmentPlan:
     """Write the plan and all its sessions in one transaction, or nothing.
 
     Raises ``SlotTaken`` (with ``index``, the session that collided) or ``NotAllowed``;
@@ -89,7 +89,9 @@ def book_plan(*, proposal: PlanProposal, client, by, now=None):
             plan.technique_id = proposal.technique_id
             plan.therapist_id = proposal.therapist_id
             plan.status = PlanStatus.ACTIVE
-            plan.starts_on = booked[0][1].start_at.date()
+            first_start = booked[0][1].start_at
+            assert first_start is not None  # booked sessions have a start
+            plan.starts_on = first_start.date()
             plan.save()
             held = verdict.needs_checkin
             appointments = [
@@ -127,10 +129,10 @@ class _PlanSession:
     reassessment: bool
 
     @property
-    def blocked_until(self):
+    def blocked_until(self) -> datetime:
         return self.start + timedelta(minutes=self.minutes + self.service.buffer_minutes)
 
-    def taken(self):
+    def taken(self) -> SlotTaken:
         return SlotTaken(
             therapist=self.therapist,
             service=self.service,
@@ -140,10 +142,22 @@ class _PlanSession:
         )
 
 
-def _plan_sessions(proposal, booked, services, therapists):
-    sessions, sequence = [], 0
+def _plan_sessions(
+    proposal: PlanProposal,
+    booked: list[tuple[int, ProposedSession]],
+    services: dict[int, Service],
+    therapists: dict[int, Therapist],
+) -> list[_PlanSession]:
+    sessions: list[_PlanSession] = []
+    sequence = 0
     for index, session in booked:
+        # book_plan checked every session's service and booked only sessions with a start
+        # (so with a therapist).
+        start_at = session.start_at
+        assert start_at is not None
+        assert session.therapist_id is not None
         if session.reassessment:
+            assert proposal.reassessment_service_id is not None
             service = services[proposal.reassessment_service_id]
             minutes = service.duration_minutes
             # The reassessment comes after the last session, whatever was dropped.
@@ -158,8 +172,8 @@ def _plan_sessions(proposal, booked, services, therapists):
                 index=index,
                 therapist=therapists[session.therapist_id],
                 service=service,
-                start=session.start_at.astimezone(UTC),
-                day=session.start_at.date(),
+                start=start_at.astimezone(UTC),
+                day=start_at.date(),
                 minutes=minutes,
                 sequence=number,
                 reassessment=session.reassessment,
@@ -168,7 +182,7 @@ def _plan_sessions(proposal, booked, services, therapists):
     return sessions
 
 
-def _plan_to_book(proposal, *, client, by):
+def _plan_to_book(proposal: PlanProposal, *, client: ClientProfile, by: User) -> TreatmentPlan:
     """The plan a therapist proposed (locked, so two confirmations queue), or a new one."""
     if not proposal.plan_id:
         return TreatmentPlan(
@@ -177,21 +191,23 @@ def _plan_to_book(proposal, *, client, by):
             previous_id=proposal.previous_id,
             status=PlanStatus.PROPOSED,
         )
-    plan = TreatmentPlan.objects.select_for_update().filter(pk=proposal.plan_id, client=client)
-    plan = plan.first()
+    plans = TreatmentPlan.objects.select_for_update().filter(pk=proposal.plan_id, client=client)
+    plan: TreatmentPlan | None = plans.first()
     if plan is None:
         raise BookingError("This plan is no longer waiting to be booked.", code="not_proposed")
     return plan
 
 
-def _plan_booked_from(sessions, *, client):
+def _plan_booked_from(
+    sessions: list[_PlanSession], *, client: ClientProfile
+) -> TreatmentPlan | None:
     """The active plan already holding exactly these sessions, or None: one query.
 
     A proposal confirmed twice would otherwise meet its own first booking and be told
     "just taken" (or, for a therapist's proposed plan, find the plan no longer proposed).
     """
     wanted = {(session.start, session.therapist.pk) for session in sessions}
-    found = defaultdict(set)
+    found: defaultdict[int, set[tuple[datetime, int]]] = defaultdict(set)
     rows = (
         Appointment.objects.active()
         .for_client(client)
@@ -204,7 +220,7 @@ def _plan_booked_from(sessions, *, client):
     return TreatmentPlan.objects.get(pk=plan_id) if plan_id else None
 
 
-def _plan_verdict(client, sessions):
+def _plan_verdict(client: ClientProfile, sessions: list[_PlanSession]) -> Eligibility:
     """The health form's verdict on every session's day, read once; raises ``NotAllowed``.
 
     The first refused day (in date order) is the one explained. When every day is
@@ -218,7 +234,13 @@ def _plan_verdict(client, sessions):
     return next((v for v in verdicts.values() if v.needs_checkin), next(iter(verdicts.values())))
 
 
-def _plan_slots(sessions, *, client, now=None, notice=True):
+def _plan_slots(
+    sessions: list[_PlanSession],
+    *,
+    client: ClientProfile,
+    now: datetime | None = None,
+    notice: bool = True,
+) -> list[Slot]:
     """The free ``Slot`` for each session, checked in memory; raises ``SlotTaken``.
 
     One ``Calendar`` (working hours, rooms, closures) and one busy-time read, the
@@ -231,8 +253,8 @@ def _plan_slots(sessions, *, client, now=None, notice=True):
     therapist_ids = sorted({s.therapist.pk for s in sessions})
     calendar = Calendar(services, first, last, therapist_ids=therapist_ids)
     busy = calendar.busy_time(first, last, client=client)
-    free = {}
-    slots = []
+    free: dict[tuple[int, int], dict[tuple[int, datetime], Slot]] = {}
+    slots: list[Slot] = []
     for session in sessions:
         key = (session.service.pk, session.minutes)
         if key not in free:
@@ -255,7 +277,15 @@ def _plan_slots(sessions, *, client, now=None, notice=True):
     return slots
 
 
-def _plan_appointment(session, slot, *, plan, client, by, held):
+def _plan_appointment(
+    session: _PlanSession,
+    slot: Slot,
+    *,
+    plan: TreatmentPlan,
+    client: ClientProfile,
+    by: User,
+    held: bool,
+) -> Appointment:
     end = session.start + timedelta(minutes=session.minutes)
     return Appointment(
         client=client,
@@ -278,8 +308,14 @@ def _plan_appointment(session, slot, *, plan, client, by, held):
 
 
 def start_maintenance_plan(
-    *, previous, by, interval_weeks, session_minutes, service, therapist=None
-):
+    *,
+    previous: TreatmentPlan,
+    by: User,
+    interval_weeks: int,
+    session_minutes: int,
+    service: Service,
+    therapist: Therapist | None = None,
+) -> TreatmentPlan:
     """After an acute plan's reassessment, the therapist proposes maintenance visits.
 
     The plan waits as "proposed" until the client picks days and times and confirms.
@@ -288,7 +324,7 @@ def start_maintenance_plan(
     """
     with transaction.atomic():
         previous = TreatmentPlan.objects.select_for_update().get(pk=previous.pk)
-        existing = (
+        existing: TreatmentPlan | None = (
             previous.follow_ups.not_cancelled()
             .filter(kind=PlanKind.MAINTENANCE)
             .order_by("pk")

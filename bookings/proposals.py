@@ -7,12 +7,14 @@ The proposal is plain values (``PlanProposal``), stored server-side until the cl
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from bookings.models import PlanKind, PlanProposalDraft
+from bookings.models import PlanKind, PlanProposalDraft, TreatmentPlan
 from bookings.planning import (
     PlanRecommendation,
     gap_problems,
@@ -20,10 +22,13 @@ from bookings.planning import (
     session_targets,
     too_close,
 )
-from bookings.timetable import Calendar
+from bookings.timetable import Calendar, Slot
 from bookings.timeutils import local_datetime
-from clinic.models import Service
+from clinic.models import ClientProfile, Service, Therapist, User
 from intake.models import Intake
+
+if TYPE_CHECKING:
+    from bookings.timetable import _Busy
 
 # How long a proposal stays open for review (and a confirmed one remembers its plan).
 PROPOSAL_LIFETIME = timedelta(hours=24)
@@ -41,7 +46,7 @@ class ProposedSession:
     moved: bool = False
 
     @property
-    def start_at(self):
+    def start_at(self) -> datetime | None:
         return datetime.fromisoformat(self.start) if self.start else None
 
 
@@ -69,17 +74,17 @@ class PlanProposal:
     # (another tab) cannot confirm, drop or move sessions of the newer one.
     token: str = field(default_factory=lambda: secrets.token_urlsafe(12))
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data):
+    def from_dict(cls, data: Mapping[str, Any]) -> PlanProposal:
         data = dict(data)
         data["sessions"] = [ProposedSession(**session) for session in data["sessions"]]
         return cls(**data)
 
     @property
-    def recommendation(self):
+    def recommendation(self) -> PlanRecommendation:
         return PlanRecommendation(
             kind=self.kind,
             sessions_per_week=self.sessions_per_week,
@@ -90,7 +95,7 @@ class PlanProposal:
         )
 
 
-def recommendation_for(client, *, on: date):
+def recommendation_for(client: ClientProfile, *, on: date) -> PlanRecommendation | None:
     """The plan the client's current intake calls for, or None without a completed intake.
 
     Weeks of pain are counted from the onset date on the day of the proposal.
@@ -101,25 +106,26 @@ def recommendation_for(client, *, on: date):
     return recommend_plan(pain_weeks=intake.pain_weeks(on=on), pain_score=intake.pain_now or 0)
 
 
-def reassessment_service():
-    return (
+def reassessment_service() -> Service | None:
+    service: Service | None = (
         Service.objects.active().filter(is_reassessment=True).order_by("duration_minutes").first()
     )
+    return service
 
 
 def propose_plan(
     *,
-    client,
-    recommendation,
-    service,
-    weekdays,
+    client: ClientProfile,
+    recommendation: PlanRecommendation,
+    service: Service,
+    weekdays: Collection[int],
     preferred_time: time,
     first_day: date,
-    therapist=None,
-    plan=None,
-    previous=None,
-    now=None,
-):
+    therapist: Therapist | None = None,
+    plan: TreatmentPlan | None = None,
+    previous: TreatmentPlan | None = None,
+    now: datetime | None = None,
+) -> PlanProposal:
     """A ``PlanProposal``: each session at the preferred day and time, or the nearest free.
 
     A taken target moves to the nearest free slot within two days (smallest difference
@@ -144,7 +150,7 @@ def propose_plan(
     session_slots = _flatten(
         calendar.slots(service, first, last, busy, duration=recommendation.session_minutes, now=now)
     )
-    review_slots = []
+    review_slots: list[Slot] = []
     if review_service is not None:
         review_slots = _flatten(
             calendar.slots(
@@ -156,8 +162,8 @@ def propose_plan(
             )
         )
     client_busy = busy.client
-    sessions = []
-    previous_start = None
+    sessions: list[ProposedSession] = []
+    previous_start: datetime | None = None
     previous_therapist = therapist.pk if therapist else None
     plan_days = [(day, False, session_slots, service) for day in session_days]
     if acute and review_service is not None:
@@ -202,14 +208,22 @@ def propose_plan(
     )
 
 
-def _flatten(by_therapist):
+def _flatten(by_therapist: Mapping[int, list[Slot]]) -> list[Slot]:
     return [slot for slots in by_therapist.values() for slot in slots]
 
 
-def _choose(slots, day, preferred_time, previous_start, previous_therapist, client_busy, span):
+def _choose(
+    slots: Iterable[Slot],
+    day: date,
+    preferred_time: time,
+    previous_start: datetime | None,
+    previous_therapist: int | None,
+    client_busy: _Busy,
+    span: timedelta,
+) -> tuple[Slot, datetime] | None:
     """The nearest acceptable slot to ``day`` at ``preferred_time``, and the wanted UTC time."""
-    wanted_by_zone = {}
-    best = None
+    wanted_by_zone: dict[tzinfo, datetime] = {}
+    best: tuple[tuple[timedelta, datetime, bool, int], Slot, datetime] | None = None
     for slot in slots:
         if abs((slot.start.date() - day).days) > MOVE_DAYS:
             continue
@@ -235,7 +249,7 @@ def _choose(slots, day, preferred_time, previous_start, previous_therapist, clie
     return None if best is None else (best[1], best[2])
 
 
-def plan_gap_problems(sessions):
+def plan_gap_problems(sessions: Iterable[ProposedSession]) -> list[int]:
     """Indexes of proposed sessions less than 48 hours after the one before (after edits)."""
     return gap_problems([session.start_at for session in sessions])
 
@@ -243,7 +257,9 @@ def plan_gap_problems(sessions):
 # --- The proposal under review, stored server-side -------------------------------------
 
 
-def save_draft(proposal: PlanProposal, *, client, by, now=None) -> PlanProposalDraft:
+def save_draft(
+    proposal: PlanProposal, *, client: ClientProfile, by: User, now: datetime | None = None
+) -> PlanProposalDraft:
     """Keep ``proposal`` as the one ``by`` is reviewing for ``client`` (replacing any)."""
     now = now or timezone.now()
     PlanProposalDraft.objects.filter(expires_at__lte=now).delete()
@@ -260,7 +276,9 @@ def save_draft(proposal: PlanProposal, *, client, by, now=None) -> PlanProposalD
     return draft
 
 
-def draft_for(client, by, *, now=None) -> PlanProposalDraft | None:
+def draft_for(
+    client: ClientProfile, by: User, *, now: datetime | None = None
+) -> PlanProposalDraft | None:
     """The unexpired proposal ``by`` made for ``client`` (booked or not), or None."""
     now = now or timezone.now()
     return PlanProposalDraft.objects.filter(
@@ -279,7 +297,7 @@ def open_proposal(draft: PlanProposalDraft | None) -> PlanProposal | None:
     return proposal if proposal.client_id == draft.client_id else None
 
 
-def mark_booked(draft: PlanProposalDraft, plan) -> None:
+def mark_booked(draft: PlanProposalDraft, plan: TreatmentPlan) -> None:
     """The draft was confirmed as ``plan``: a repeated confirmation goes to it."""
     draft.booked_plan = plan
     draft.save(update_fields=["booked_plan"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -20,10 +21,19 @@ from django.utils import timezone
 
 from bookings.models import Appointment
 from bookings.timeutils import as_local, local_datetime
-from clinic.models import Closure, Room, Service, TimeOff, WorkingHours
+from clinic.models import (
+    ClientProfile,
+    Closure,
+    Location,
+    Room,
+    Service,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
 
 
-def _days(start: date, end: date):
+def _days(start: date, end: date) -> Iterator[date]:
     day = start
     while day <= end:
         yield day
@@ -35,7 +45,7 @@ class _Busy:
 
     __slots__ = ("ends", "starts")
 
-    def __init__(self, intervals):
+    def __init__(self, intervals: Iterable[tuple[datetime, datetime]]) -> None:
         merged: list[list[datetime]] = []
         for s, e in sorted(intervals):
             if merged and s <= merged[-1][1]:
@@ -60,11 +70,11 @@ class Slot:
 
     start: datetime  # aware, in the location's zone
     therapist_id: int
-    location: object
+    location: Location
     room_ids: tuple[int, ...] = field(default=())
 
     @property
-    def start_utc(self):
+    def start_utc(self) -> datetime:
         return self.start.astimezone(UTC)
 
 
@@ -77,7 +87,7 @@ class BusyTime:
     client: _Busy = _NOTHING
 
 
-def _utc_range(start: date, end: date):
+def _utc_range(start: date, end: date) -> tuple[datetime, datetime]:
     # Wide enough for any zone: local days never start more than 14 hours from UTC.
     return (
         datetime.combine(start, time.min, tzinfo=UTC) - timedelta(days=1),
@@ -97,14 +107,22 @@ class Calendar:
     """
 
     def __init__(
-        self, services, start: date, end: date, *, therapist_ids=None, offering=None, location=None
-    ):
+        self,
+        services: Sequence[Service],
+        start: date,
+        end: date,
+        *,
+        therapist_ids: Iterable[int] | None = None,
+        offering: Service | None = None,
+        location: Location | None = None,
+    ) -> None:
         hours = (
             WorkingHours.objects.in_force(start, end)
             .filter(location__active=True)
             .select_related("location")
         )
         if therapist_ids is None:
+            assert offering is not None  # give therapist_ids or offering
             hours = hours.filter(
                 therapist__techniques=offering.technique_id,
                 therapist__active=True,
@@ -114,7 +132,8 @@ class Calendar:
             hours = hours.filter(therapist_id__in=therapist_ids)
         if location is not None:
             hours = hours.filter(location=location)
-        self.hours = list(hours)
+        self.hours: list[WorkingHours] = list(hours)
+        self.therapists: dict[int, Therapist] | None
         if therapist_ids is None:
             self.therapists = {row.therapist_id: row.therapist for row in self.hours}
             self.therapist_ids = list(self.therapists)
@@ -123,7 +142,7 @@ class Calendar:
             self.therapist_ids = list(therapist_ids)
         location_ids = {row.location_id for row in self.hours}
         self.rooms_by_service = self._rooms(services, location_ids)
-        self.closed = set()
+        self.closed: set[tuple[int, date]] = set()
         if location_ids:
             for location_id, first, last in Closure.objects.filter(
                 location_id__in=location_ids, start_date__lte=end, end_date__gte=start
@@ -132,13 +151,17 @@ class Calendar:
                     self.closed.add((location_id, day))
 
     @staticmethod
-    def _rooms(services, location_ids):
+    def _rooms(
+        services: Sequence[Service], location_ids: set[int]
+    ) -> dict[int, defaultdict[int, list[int]]]:
         """{service id: {location id: [room id, ...]}} for every service, in one query."""
-        found = {service.pk: defaultdict(list) for service in services}
+        found: dict[int, defaultdict[int, list[int]]] = {
+            service.pk: defaultdict(list) for service in services
+        }
         if not location_ids:
             return found
         through = Service.rooms.through
-        flags = {}
+        flags: dict[str, Exists] = {}
         for n, service in enumerate(services):
             flags[f"equipped_{n}"] = Exists(
                 through.objects.filter(room_id=OuterRef("pk"), service_id=service.pk)
@@ -153,7 +176,7 @@ class Calendar:
         return found
 
     @property
-    def room_ids(self):
+    def room_ids(self) -> list[int]:
         return sorted(
             {
                 room
@@ -163,9 +186,9 @@ class Calendar:
             }
         )
 
-    def blocks(self, start: date, end: date):
+    def blocks(self, start: date, end: date) -> Iterator[tuple[int, Location, datetime, datetime]]:
         """(therapist_id, location, block start, block end) in local time, per day."""
-        by_weekday = defaultdict(list)
+        by_weekday: defaultdict[int, list[WorkingHours]] = defaultdict(list)
         for row in self.hours:
             by_weekday[row.weekday].append(row)
         for day in _days(start, end):
@@ -181,7 +204,14 @@ class Calendar:
                 block_end = datetime.combine(day, row.end_time, tzinfo=zone)
                 yield row.therapist_id, row.location, block_start, block_end
 
-    def busy_time(self, start: date, end: date, *, exclude_ids=(), client=None) -> BusyTime:
+    def busy_time(
+        self,
+        start: date,
+        end: date,
+        *,
+        exclude_ids: Iterable[int] = (),
+        client: ClientProfile | None = None,
+    ) -> BusyTime:
         """One query: bookings of the therapists or rooms (or ``client``), and time off.
 
         The client's own bookings come in the same query, so that a plan never puts a
@@ -210,9 +240,9 @@ class Calendar:
             .order_by()
             .values_list("start", "end", "therapist_id", "no_room", "no_client")
         )
-        by_therapist = defaultdict(list)
-        by_room = defaultdict(list)
-        own = []
+        by_therapist: defaultdict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+        by_room: defaultdict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+        own: list[tuple[datetime, datetime]] = []
         therapist_set = set(self.therapist_ids)
         for s, e, therapist_id, room_id, client_id in appointments.union(time_off, all=True):
             if therapist_id in therapist_set:
@@ -229,14 +259,14 @@ class Calendar:
 
     def slots(
         self,
-        service,
+        service: Service,
         start: date,
         end: date,
         busy: BusyTime,
         *,
-        duration=None,
-        now=None,
-        notice=True,
+        duration: int | None = None,
+        now: datetime | None = None,
+        notice: bool = True,
     ) -> dict[int, list[Slot]]:
         """Free slots of ``service`` per therapist id, from the data already read."""
         now = now or timezone.now()

@@ -6,7 +6,7 @@ availability rules can both use it without importing each other.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 
 class LocalDateTime(datetime):
@@ -16,7 +16,7 @@ class LocalDateTime(datetime):
     convert_to_local_time = False
 
 
-def as_local(value: datetime, zone) -> LocalDateTime:
+def as_local(value: datetime, zone: tzinfo) -> LocalDateTime:
     """``value`` in ``zone``, shown by templates in that zone."""
     local = value.astimezone(zone)
     return LocalDateTime(
@@ -32,7 +32,7 @@ def as_local(value: datetime, zone) -> LocalDateTime:
     )
 
 
-def local_datetime(day: date, wall: time, zone) -> datetime | None:
+def local_datetime(day: date, wall: time, zone: tzinfo) -> datetime | None:
     """``day`` at ``wall`` in ``zone``, or None when that wall-clock time does not exist.
 
     In the spring-forward gap (01:30 on the last Sunday of March in London) the clock
@@ -46,7 +46,7 @@ def local_datetime(day: date, wall: time, zone) -> datetime | None:
     return candidate
 
 
-def local_day_bounds(day: date, zone) -> tuple[datetime, datetime]:
+def local_day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     """UTC start and end of the local calendar day ``day`` (23 or 25 hours on DST days)."""
     start = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
