@@ -22,9 +22,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from bookings.timetable import Calendar, Slot
-
-# Re-exported: clinic/dashboards.py reads it from here (bookings.timeutils is its home).
-from bookings.timeutils import local_day_bounds as local_day_bounds
 from clinic.models import Location, Service, Therapist
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from bookings.availability import local_day_bounds
-from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit
+from bookings.models import Appointment, TreatmentPlan, Visit
+from bookings.timeutils import local_day_bounds
 from clinic import clock
 from clinic.access import get_client_for_staff, get_own_profile, no_store, role_required
 from clinic.models import Location, Role, Service, Therapist
@@ -125,7 +125,8 @@ def client_dashboard(request):
         .first()
     )
     plan = (
-        TreatmentPlan.objects.filter(client=client, status=PlanStatus.ACTIVE)
+        TreatmentPlan.objects.active()
+        .filter(client=client)
         .select_related("service")
         .prefetch_related("appointments")
         .first()
