@@ -6,13 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from clinic.roles import is_staff_booker
 from intake.access import can_see_health_data
 from intake.models import Intake
 
 
 def deny(user):
     # Another client learns nothing, not even that the intake exists; staff get a 403.
-    if user.is_client and not (user.is_therapist or user.is_front_desk or user.is_staff):
+    if user.is_client and not (is_staff_booker(user) or user.is_staff):
         raise Http404
     raise PermissionDenied
 
