@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from bookings.models.appointments import Appointment
+from bookings.planning import PlanRecommendation
 from clinic.models import ClientProfile, Service, Technique, Therapist
 
 
@@ -114,6 +115,18 @@ class TreatmentPlan(models.Model):
         if self.kind == PlanKind.ACUTE:
             return (self.sessions_per_week or 0) * (self.weeks or 0)
         return None
+
+    @property
+    def recommendation(self) -> PlanRecommendation:
+        """This plan's cadence, as the plan form shows a recommendation."""
+        return PlanRecommendation(
+            kind=self.kind,
+            sessions_per_week=self.sessions_per_week,
+            weeks=self.weeks,
+            interval_weeks=self.interval_weeks,
+            session_minutes=self.session_minutes,
+            reassessment=self.kind == PlanKind.ACUTE,
+        )
 
     def cadence_text(self):
         if self.kind == PlanKind.ACUTE:

@@ -20,7 +20,6 @@ from bookings.forms import (
     PlanForm,
 )
 from bookings.models import Appointment, PlanKind, TreatmentPlan
-from bookings.proposals import PlanProposal
 from bookings.views.common import (
     STAFF,
     client_for_booking,
@@ -53,22 +52,7 @@ def plan_new(request):
         request.user, client
     )
     if proposed:
-        recommendation = PlanProposal(
-            client_id=client.pk,
-            kind=proposed.kind,
-            sessions_per_week=proposed.sessions_per_week,
-            weeks=proposed.weeks,
-            interval_weeks=proposed.interval_weeks,
-            session_minutes=proposed.session_minutes,
-            service_id=proposed.service_id,
-            technique_id=proposed.technique_id,
-            reassessment_service_id=None,
-            therapist_id=proposed.therapist_id,
-            weekdays=[],
-            preferred_time="",
-            first_day="",
-            sessions=[],
-        ).recommendation
+        recommendation = proposed.recommendation
     else:
         recommendation = proposals.recommendation_for(client, on=today)
     if recommendation is None:
