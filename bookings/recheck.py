@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.appointments import eligibility, hold_and_tell
+from bookings.appointments import hold_and_tell
 from bookings.models import Appointment, HoldCode
 from clinic.models import ClientProfile
+from intake.eligibility import can_book_on_days
 
 
 def recheck_client(client, *, now=None) -> list[Appointment]:
@@ -26,18 +27,18 @@ def recheck_client(client, *, now=None) -> list[Appointment]:
     now = now or timezone.now()
     held = []
     with transaction.atomic():
-        appointments = (
+        appointments = list(
             Appointment.objects.select_for_update(of=("self",))
             .select_related("location")
             .filter(client=client, status__in=Appointment.OPEN, start__gt=now)
             .order_by("start")
         )
-        verdicts = {}
+        if not appointments:
+            return held
+        # The health form is read once for every day these visits fall on.
+        verdicts = can_book_on_days(client, {a.local_start.date() for a in appointments})
         for appointment in appointments:
-            day = appointment.local_start.date()
-            if day not in verdicts:
-                verdicts[day] = eligibility(client, day)
-            if verdicts[day].allowed:
+            if verdicts[appointment.local_start.date()].allowed:
                 continue
             if hold_and_tell(appointment, HoldCode.HEALTH_GATE, kind="gate"):
                 held.append(appointment)
