@@ -117,6 +117,8 @@ class HealthDataAccess(models.Model):
         CHANGE = "change", "Changed"
         DOWNLOAD = "download", "Downloaded"
         REVIEW = "review", "Reviewed"
+        # A wrong date of birth at the desk: previous answers were not shown.
+        REFUSED = "refused", "Refused"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

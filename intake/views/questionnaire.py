@@ -103,7 +103,9 @@ def _confirm_in_session(request, intake):
 
 
 def _prefill_tries_left(intake) -> int:
-    refused = HealthDataAccess.objects.filter(intake=intake, detail=PREFILL_REFUSED).count()
+    refused = HealthDataAccess.objects.filter(
+        intake=intake, action=HealthDataAccess.Action.REFUSED
+    ).count()
     return max(PREFILL_TRIES - refused, 0)
 
 
@@ -321,8 +323,8 @@ def prefill(request, public_id):
         if not form.is_valid():
             if form.has_error("date_of_birth", "mismatch"):
                 log_access(
-                    request.user, client=client, intake=intake, action="view",
-                    detail=PREFILL_REFUSED,
+                    request.user, client=client, intake=intake,
+                    action=HealthDataAccess.Action.REFUSED, detail=PREFILL_REFUSED,
                 )  # fmt: skip
                 tries -= 1
             error = form.errors["date_of_birth"][0]
