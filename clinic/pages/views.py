@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from bookings.models import Appointment, TreatmentPlan, Visit
+from bookings.models import Appointment, TreatmentPlan
+from bookings.painhistory import pain_chart_for
 from bookings.timeutils import local_day_bounds
 from clinic import clock
 from clinic.access import get_client_for_staff, get_own_profile, no_store, role_required
@@ -22,7 +23,6 @@ from intake.models import Intake
 from intake.reading import reading_for_intake
 
 UPCOMING_DAYS = 7
-SPARK_WIDTH, SPARK_HEIGHT = 200, 40
 
 
 @require_safe
@@ -101,16 +101,6 @@ def therapist_today(request):
     )
 
 
-def _sparkline(scores):
-    if len(scores) < 2:
-        return ""
-    step = SPARK_WIDTH / (len(scores) - 1)
-    return " ".join(
-        f"{round(index * step, 1)},{round(SPARK_HEIGHT - score * SPARK_HEIGHT / 10, 1)}"
-        for index, score in enumerate(scores)
-    )
-
-
 @role_required(Role.CLIENT)
 @no_store
 @require_safe
@@ -131,13 +121,9 @@ def client_dashboard(request):
         .prefetch_related("appointments")
         .first()
     )
-    # The most recent visits, oldest first for the line.
-    visits = list(
-        Visit.objects.filter(appointment__client=client)
-        .select_related("appointment__location")
-        .order_by("-appointment__start")[:24]
-    )[::-1]
-    if visits:
+    # The latest visits, drawn oldest first.
+    pain_chart = pain_chart_for(client, now=now)
+    if not pain_chart.is_empty:
         log_access(request.user, client=client, action="view", detail="dashboard pain scores")
     intake = Intake.objects.current_for(client)
     today = clock.today()
@@ -153,10 +139,7 @@ def client_dashboard(request):
             "client": client,
             "next_appointment": next_appointment,
             "plan": plan,
-            "visits": visits,
-            "sparkline": _sparkline([v.pain_score for v in visits]),
-            "spark_width": SPARK_WIDTH,
-            "spark_height": SPARK_HEIGHT,
+            "pain_chart": pain_chart,
             "intake": intake,
             "reading": reading_for_intake(intake, tags, limit=3),
         },
