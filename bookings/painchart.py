@@ -49,9 +49,9 @@ INSET = 14
 # Visits on one day sit side by side, at most this far apart.
 SAME_DAY_STEP = 7.0
 # Two date labels on the axis are at least this far apart; the rest are left out.
-MIN_LABEL_GAP = 56.0
+MIN_LABEL_GAP = 60.0
 GRID_STEP = 2
-FONT_SIZE = 12
+FONT_SIZE = 14
 
 BEFORE_COLOUR = "#1f5f5b"
 AFTER_COLOUR = "#6a3d8f"
@@ -345,22 +345,17 @@ def _band(baseline: int) -> SafeString:
 
 
 def _date_labels(days: Sequence[date], scale: _XScale) -> SafeString:
-    parts: list[tuple[str, str, str, str]] = []
+    # Centred under their day: INSET and the side margins leave room for half a label.
+    parts: list[tuple[str, str, str]] = []
     previous_year: int | None = None
     for day in _labelled_days(days, scale):
-        x = scale(day)
-        anchor = "middle"
-        if x - PLOT_LEFT < 24:
-            anchor = "start"
-        elif PLOT_RIGHT - x < 24:
-            anchor = "end"
         year = str(day.year) if day.year != previous_year else ""
         previous_year = day.year
-        parts.append((_num(x), anchor, short_date(day), year))
+        parts.append((_num(scale(day)), short_date(day), year))
     return format_html_join(
         "",
-        '<text data-role="date" x="{0}" y="222" text-anchor="{1}">{2}'
-        '<tspan x="{0}" dy="14">{3}</tspan></text>',
+        '<text data-role="date" x="{0}" y="222" text-anchor="middle">{1}'
+        '<tspan x="{0}" dy="15">{2}</tspan></text>',
         parts,
     )
 
@@ -442,7 +437,9 @@ def _series(
             '<polyline data-role="{}-line" points="{}" fill="none" stroke="{}"'
             ' stroke-width="2" stroke-linejoin="round"{}/>',
             "after" if after else "before",
-            " ".join(f"{_num(x)},{_num(y_for(score))}" for x, score, _ in coords if score is not None),
+            " ".join(
+                f"{_num(x)},{_num(y_for(score))}" for x, score, _ in coords if score is not None
+            ),
             AFTER_COLOUR if after else BEFORE_COLOUR,
             format_html(' stroke-dasharray="{}"', "6 4") if after else "",
         )

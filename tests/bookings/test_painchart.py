@@ -1,5 +1,6 @@
 """The pain line: the pure SVG builder, the visits it is read from, and the dashboard."""
 
+import itertools
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from unittest import mock
@@ -105,7 +106,8 @@ class BuilderTests(SimpleTestCase):
         )
         # Dots at the edges stay inside the drawing.
         width, height = (float(v) for v in root.get("viewBox").split()[2:])
-        self.assertTrue(0 < top_y - 4 and bottom_y + 4 < height)
+        self.assertGreater(top_y - 4, 0)
+        self.assertLess(bottom_y + 4, height)
         self.assertTrue(0 < top_x < bottom_x < width)
 
     def test_days_are_spaced_by_the_real_time_between_them(self):
@@ -140,7 +142,7 @@ class BuilderTests(SimpleTestCase):
         self.assertGreaterEqual(len(labels), 4)
         label_xs = [float(label.get("x")) for label in labels]
         self.assertTrue(
-            all(b - a >= painchart.MIN_LABEL_GAP for a, b in zip(label_xs, label_xs[1:]))
+            all(b - a >= painchart.MIN_LABEL_GAP for a, b in itertools.pairwise(label_xs))
         )
         self.assertEqual(labels[0].text, "5 Jan")
         self.assertEqual(labels[-1].text, "16 Jul", "the latest day keeps its label")
@@ -169,7 +171,9 @@ class BuilderTests(SimpleTestCase):
         root = parse(chart)
         (band,) = role(root, "band")
         top = float(band.get("y"))
-        self.assertEqual(top, gridline_y(root, 8) - (gridline_y(root, 8) - gridline_y(root, 10)) / 2)
+        self.assertEqual(
+            top, gridline_y(root, 8) - (gridline_y(root, 8) - gridline_y(root, 10)) / 2
+        )
         self.assertAlmostEqual(top, y_for(9))
         self.assertAlmostEqual(top + float(band.get("height")), y_for(5))
         self.assertAlmostEqual(float(band.get("height")), 2 * MEANINGFUL_CHANGE * 17)
@@ -190,9 +194,7 @@ class BuilderTests(SimpleTestCase):
                 chart = build_pain_chart(points(start, 5))
                 (band,) = role(parse(chart), "band")
                 self.assertAlmostEqual(float(band.get("y")), y_for(high))
-                self.assertAlmostEqual(
-                    float(band.get("y")) + float(band.get("height")), y_for(low)
-                )
+                self.assertAlmostEqual(float(band.get("y")) + float(band.get("height")), y_for(low))
                 self.assertEqual((chart.band_low, chart.band_high), (low, high))
 
     def test_the_band_width_comes_from_one_constant(self):
@@ -226,9 +228,7 @@ class BuilderTests(SimpleTestCase):
         )
         root = parse(chart)
         ticks = role(root, "session-tick")
-        self.assertEqual(
-            [tick.get("data-state") for tick in ticks], ["done", "done", "booked"]
-        )
+        self.assertEqual([tick.get("data-state") for tick in ticks], ["done", "done", "booked"])
         self.assertEqual(len(chart.sessions), 4, "a session before the first score is left out")
         self.assertNotEqual(ticks[0].get("fill"), ticks[2].get("fill"))
         (marker,) = role(root, "reassessment-tick")
@@ -244,7 +244,10 @@ class BuilderTests(SimpleTestCase):
         self.assertIn("Reassessment: 26 Jan 2026.", chart.summary)
         self.assertEqual(
             [(row.on, row.what) for row in chart.rows if row.before is None],
-            [(date(2026, 1, 19), "Plan session 4, booked"), (date(2026, 1, 26), "Reassessment, booked")],
+            [
+                (date(2026, 1, 19), "Plan session 4, booked"),
+                (date(2026, 1, 26), "Reassessment, booked"),
+            ],
         )
 
     def test_a_reassessment_visit_is_marked_without_a_plan(self):
@@ -320,7 +323,7 @@ class BuilderTests(SimpleTestCase):
         self.assertNotIn("style=", html)
 
     def test_a_hostile_label_is_escaped_everywhere(self):
-        hostile = '</title><script>alert("x")</script><title a=\'1\'>&'
+        hostile = "</title><script>alert(\"x\")</script><title a='1'>&"
         chart = build_pain_chart(
             [PainPoint(on=date(2026, 1, 5), before=7, label=hostile)],
             sessions=[SessionMark(on=date(2026, 1, 12), done=False, label=hostile)],
@@ -446,8 +449,8 @@ class PainHistoryTests(ClinicTestCase):
             self.client.get(self.url)
         for week in range(1, 30):
             record_visit(self, utc(2026, 3, 2, 10, 0) - timedelta(weeks=week), 5)
-        # Session, user, profile, next visit, plan and its sessions, the chart's four,
-        # the log, the health form, reading: 15, with one visit or thirty.
+        # Session, user, groups, profile, next visit, plan and its sessions, the chart's
+        # four, the log, the health form, the main location, reading: 15, one visit or 30.
         with self.max_queries(min(len(few), 15)):
             response = self.client.get(self.url)
         self.assertEqual(len(response.context["pain_chart"].points), 24)
