@@ -519,6 +519,13 @@ class PainHistoryTests(ClinicTestCase):
         self.assertEqual(chart.baseline, 6)
         self.assertEqual(chart.baseline_source, "at the first visit")
 
+    def test_a_visit_is_drawn_on_the_clinics_local_day(self):
+        # 23:30 UTC on 1 June is 00:30 on 2 June in London (summer time).
+        record_visit(self, utc(2025, 6, 1, 23, 30), 6)
+        record_visit(self, utc(2025, 12, 1, 23, 30), 5)
+        chart = pain_chart_for(self.client_profile)
+        self.assertEqual([p.on for p in chart.points], [date(2025, 6, 2), date(2025, 12, 1)])
+
     def test_a_hostile_service_name_is_escaped_on_the_dashboard(self):
         self.service.name = '<script>alert("pain")</script>'
         self.service.save(update_fields=["name"])
