@@ -19,6 +19,7 @@ from intake.models.common import (
     PainCharacter,
     Pressure,
     Treatment,
+    pain_area_labels,
     stronger,
 )
 from intake.models.condition import Condition, ConditionQuerySet
@@ -48,6 +49,7 @@ __all__ = [
     "LikelyCause",
     "Outcome",
     "PainArea",
+    "pain_area_labels",
     "PainCharacter",
     "Pressure",
     "Review",
