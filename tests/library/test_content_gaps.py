@@ -1,10 +1,13 @@
 """The starter content covers what the clinical sources cover (issue 11, part 8)."""
 
+import importlib
 import re
 
+from django.apps import apps as django_apps
 from django.test import TestCase
 
 from library.demo import CONTENT_DIR, parse_article, seed
+from library.models import Article, Tag
 from library.reading import reading_list
 
 NEW_ARTICLES = {
@@ -51,7 +54,12 @@ class StarterFilesTests(TestCase):
         meta, body = load("after-your-massage")
 
         self.assertIn("#### Who should skip these stretches", body)
-        for code in ("fracture_or_bone_injury", "recent_surgery", "osteoporosis"):
+        for code in (
+            "fracture_or_bone_injury",
+            "recent_surgery",
+            "osteoporosis",
+            "disc_herniation_nerve_compression",
+        ):
             self.assertIn(code, meta["not_for"])
 
     def test_the_receipt_answer_describes_the_receipt_we_give(self):
@@ -90,3 +98,60 @@ class StarterReadingTests(TestCase):
         found = self.read(["anticoagulant_medication"], flags=["anticoagulant_medication"])
 
         self.assertIn("massage-and-your-medicines", found)
+
+
+class LoadedStarterArticlesMigrationTests(TestCase):
+    """Databases that loaded the starter articles earlier get the same fixes."""
+
+    @classmethod
+    def setUpTestData(cls):
+        seed()
+
+    def migration(self):
+        return importlib.import_module("library.migrations.0006_starter_content_gaps")
+
+    def test_old_passages_and_tags_are_brought_up_to_date_and_back(self):
+        migration = self.migration()
+        for slug, old, new in migration.PASSAGES:
+            article = Article.objects.get(slug=slug)
+            article.body = article.body.replace(new, old)
+            article.save(update_fields=["body"])
+        aftercare = Article.objects.get(slug="after-your-massage")
+        aftercare.not_for.remove(*Tag.objects.filter(name="osteoporosis"))
+        before = {a.slug: a.body for a in Article.objects.all()}
+        self.assertNotIn("Who should skip", before["after-your-massage"])
+
+        migration.forwards(django_apps, None)
+
+        for slug, _old, new in migration.PASSAGES:
+            with self.subTest(slug=slug):
+                self.assertEqual(Article.objects.get(slug=slug).body.count(new), 1)
+        self.assertIn("osteoporosis", aftercare.not_for.values_list("name", flat=True))
+        self.assertEqual(
+            Article.objects.get(slug="how-often-to-come").body,
+            parse_article(
+                (CONTENT_DIR / "how-often-to-come.md").read_text(encoding="utf-8"),
+                source="x",
+            )[1],
+        )
+
+        migration.forwards(django_apps, None)  # a second run changes nothing
+        self.assertEqual(
+            Article.objects.get(slug="after-your-massage").body.count("Who should skip"), 1
+        )
+
+        migration.backwards(django_apps, None)
+        for slug, body in before.items():
+            with self.subTest(back=slug):
+                self.assertEqual(Article.objects.get(slug=slug).body, body)
+
+    def test_a_passage_staff_have_edited_is_left_alone(self):
+        migration = self.migration()
+        article = Article.objects.get(slug="how-often-to-come")
+        article.body = "Our own words about session length."
+        article.save(update_fields=["body"])
+
+        migration.forwards(django_apps, None)
+
+        article.refresh_from_db()
+        self.assertEqual(article.body, "Our own words about session length.")
