@@ -49,12 +49,12 @@ __all__ = [
     "LikelyCause",
     "Outcome",
     "PainArea",
-    "pain_area_labels",
     "PainCharacter",
     "Pressure",
     "Review",
     "Treatment",
     "_clearance_path",
     "covered_codes",
+    "pain_area_labels",
     "stronger",
 ]

@@ -120,11 +120,14 @@ class ReceiptTests(ClinicTestCase):
 
     def test_no_receipt_before_the_visit_or_without_one(self):
         cases = {
-            "upcoming": dict(start=NOW + timedelta(days=2)),
-            "cancelled": dict(start=NOW - timedelta(days=3), status="cancelled"),
-            "late cancelled": dict(start=NOW - timedelta(days=4), status="late_cancelled"),
-            "not attended": dict(start=NOW - timedelta(days=5), status="no_show"),
-            "completed, no visit recorded": dict(start=NOW - timedelta(days=6), status="completed"),
+            "upcoming": {"start": NOW + timedelta(days=2)},
+            "cancelled": {"start": NOW - timedelta(days=3), "status": "cancelled"},
+            "late cancelled": {"start": NOW - timedelta(days=4), "status": "late_cancelled"},
+            "not attended": {"start": NOW - timedelta(days=5), "status": "no_show"},
+            "completed, no visit recorded": {
+                "start": NOW - timedelta(days=6),
+                "status": "completed",
+            },
         }
         self.login(self.client_user)
         for label, fields in cases.items():
