@@ -176,9 +176,12 @@ def seed_clinic():
                 "is_reassessment": slug == "reassessment-visit",
             },
         )
-    for email, first, last, codes, bio, hours in THERAPISTS:
+    for number, (email, first, last, codes, bio, hours) in enumerate(THERAPISTS, start=1):
         user = _account(email, first, last, Role.THERAPIST, False, created)
-        therapist, new = Therapist.objects.get_or_create(user=user, defaults={"bio": bio})
+        # A made-up registration number, plainly a demo one, for the receipts.
+        therapist, new = Therapist.objects.get_or_create(
+            user=user, defaults={"bio": bio, "registration_number": f"DEMO-{number:04d}"}
+        )
         if new:
             therapist.techniques.set([techniques[c] for c in codes])
             therapist.locations.add(location)

@@ -200,6 +200,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 ACCOUNT_LINK_MAX_AGE_HOURS = env.int("ACCOUNT_LINK_MAX_AGE_HOURS", default=48)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CLINIC_NAME = env.str("CLINIC_NAME", default="Back in Balance Clinic")
+# The sign shown before every price (pages, e-mails, receipts): the `money` filter.
+CLINIC_CURRENCY = env.str("CLINIC_CURRENCY", default="£")
 
 # --- Background tasks -------------------------------------------------------------------
 # The Django Tasks API with its database backend: no broker, and `manage.py db_worker`

@@ -148,6 +148,8 @@ EXPECTED = {
     "bookings:mark_no_show":       (LOGIN, 403,   403,   404,   302,   302,   302,   302),
     "bookings:release_hold":       (LOGIN, 403,   403,   404,   302,   302,   302,   302),
     "bookings:record_visit":       (LOGIN, 403,   403,   404,   200,   403,   403,   404),
+    # A receipt for Ann's attended visit: whoever may open the appointment; no health data.
+    "bookings:receipt":            (LOGIN, 200,   404,   404,   200,   200,   200,   200),
     "bookings:plan_new":           (LOGIN, 200,   200,   403,   403,   200,   200,   200),
     "bookings:plan_review":        (LOGIN, 302,   302,   403,   403,   200,   200,   200),
     "bookings:plan_drop":          (LOGIN, 302,   302,   403,   403,   200,   200,   200),
@@ -337,6 +339,7 @@ URL_ARGUMENTS = {
     ("bookings:mark_no_show", "pk"): "appointment.pk",
     ("bookings:release_hold", "pk"): "appointment.pk",
     ("bookings:record_visit", "pk"): "appointment.pk",
+    ("bookings:receipt", "pk"): "visited_appointment.pk",
     ("bookings:plan_detail", "pk"): "plan.pk",
     ("bookings:plan_change", "pk"): "plan.pk",
     ("bookings:plan_maintenance", "pk"): "plan.pk",
@@ -449,7 +452,7 @@ class UrlWalkTests(ClinicTestCase):
             status="active",
             notes=MARKERS["plan_notes"],
         )
-        past = make_appointment(
+        cls.visited_appointment = past = make_appointment(
             cls.ann_profile,
             cls.carer,
             cls.service,

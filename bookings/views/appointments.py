@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from bookings import appointments
+from bookings import appointments, receipts
 from bookings.availability import (
     slots_for_move,
 )
@@ -52,10 +52,18 @@ def my_appointments(request):
         {
             "client": client,
             "upcoming": appointments.upcoming(now),
-            "past": appointments.past(now)[:50],
+            "past": _with_receipts(receipts.with_receipt_flags(appointments.past(now))[:50]),
             "plans": plans,
         },
     )
+
+
+def _with_receipts(appointments):
+    """The appointments, each knowing whether it has a receipt (``receipt_ready``)."""
+    appointments = list(appointments)
+    for appointment in appointments:
+        appointment.receipt_ready = receipts.has_receipt(appointment)
+    return appointments
 
 
 @login_required
@@ -95,6 +103,7 @@ def appointment_detail(request, pk):
             and appointment.is_open
             and now >= appointment.start,
             "late": appointment.cancel_would_be_late(now),
+            "has_receipt": receipts.has_receipt(appointment),
             "reading": reading,
         },
     )

@@ -147,10 +147,10 @@ class TimeOffInline(admin.TabularInline):
 
 @admin.register(Therapist)
 class TherapistAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "technique_list", "active"]
+    list_display = ["name", "email", "registration_number", "technique_list", "active"]
     list_filter = ["active", "techniques", "locations"]
     list_select_related = ["user"]
-    search_fields = ["user__first_name", "user__last_name", "user__email"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "registration_number"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["techniques", "locations"]
     inlines = [WorkingHoursInline, TimeOffInline]

@@ -206,6 +206,13 @@ class Therapist(models.Model):
     techniques = models.ManyToManyField(Technique, related_name="therapists")
     locations = models.ManyToManyField(Location, related_name="therapists")
     active = models.BooleanField(default=True)
+    registration_number = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The therapist's professional registration or licence number (for example "
+        "their number on a voluntary register, or a state licence). Printed on receipts, "
+        "which insurers ask for.",
+    )
 
     objects = TherapistQuerySet.as_manager()
 

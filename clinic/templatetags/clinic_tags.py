@@ -1,4 +1,7 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
@@ -51,3 +54,20 @@ def nav_links(context):
             continue
         links.append({"label": label, "url": url, "current": request.path == url})
     return links
+
+
+@register.filter
+def money(value):
+    """A price with the clinic's currency sign (``CLINIC_CURRENCY``): ``£55.00``.
+
+    Every page, e-mail and receipt that shows a price uses this filter, so the sign is
+    set in one place. Empty for no price; anything not a number is shown as it is.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return value
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{settings.CLINIC_CURRENCY}{abs(amount):,.2f}"

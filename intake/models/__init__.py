@@ -19,6 +19,7 @@ from intake.models.common import (
     PainCharacter,
     Pressure,
     Treatment,
+    pain_area_labels,
     stronger,
 )
 from intake.models.condition import Condition, ConditionQuerySet
@@ -54,5 +55,6 @@ __all__ = [
     "Treatment",
     "_clearance_path",
     "covered_codes",
+    "pain_area_labels",
     "stronger",
 ]

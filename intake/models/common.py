@@ -49,6 +49,25 @@ class PainCharacter(models.TextChoices):
     STIFFNESS = "stiffness", "Stiffness"
 
 
+def choice_labels(choices: type[models.TextChoices], codes) -> list[str]:
+    """The words for stored codes of ``choices``, in order (``lower_back`` → "Lower back").
+
+    A code no longer among the choices is still shown readably, never as a code.
+    """
+    labels = dict(choices.choices)
+    return [
+        labels.get(code) or str(code).replace("_", " ").strip().capitalize()
+        for code in codes or ()
+        if str(code).strip()
+    ]
+
+
+def pain_area_labels(codes) -> list[str]:
+    """Pain areas in words. Every page and e-mail showing areas (where it hurts, areas to
+    avoid) uses this, so nobody reads a code such as ``lower_back``."""
+    return choice_labels(PainArea, codes)
+
+
 class LikelyCause(models.TextChoices):
     INJURY = "injury", "An injury"
     POSTURE = "posture", "Posture (for example long hours at a desk)"

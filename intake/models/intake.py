@@ -24,6 +24,8 @@ from intake.models.common import (
     Outcome,
     PainCharacter,
     Pressure,
+    choice_labels,
+    pain_area_labels,
     stronger,
 )
 from intake.models.condition import Condition
@@ -211,6 +213,15 @@ class Intake(models.Model):
     def next_step(self) -> int:
         """The first step not yet saved (resuming a draft starts here)."""
         return min(self.steps_done + 1, self.STEP_CONSENT)
+
+    @property
+    def pain_area_names(self) -> list[str]:
+        """Where it hurts, in words ("Lower back"), never the stored codes."""
+        return pain_area_labels(self.pain_areas)
+
+    @property
+    def pain_character_names(self) -> list[str]:
+        return choice_labels(PainCharacter, self.pain_character)
 
     def flag_codes(self) -> list[str]:
         """The condition codes answered yes, in catalog order of the answers."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clinic.dates import add_years
 from clinic.validators import validate_sensible_date
-from intake.models.common import VALID_FOR_YEARS, Decision, Pressure
+from intake.models.common import VALID_FOR_YEARS, Decision, Pressure, pain_area_labels
 
 
 class Review(models.Model):
@@ -35,6 +35,11 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()} ({self.intake})"
+
+    @property
+    def avoid_area_names(self) -> list[str]:
+        """The areas to avoid, in words ("Lower back"), never the stored codes."""
+        return pain_area_labels(self.avoid_areas)
 
 
 def _clearance_path(instance, filename):
