@@ -11,7 +11,9 @@ from bookings.models.appointments import (
     HoldCode,
     PostgresOnlyExclusionConstraint,
     TsTzRange,
+    VISIT_EDIT_WINDOW,
     Visit,
+    VisitAmendment,
     _new_token,
 )
 from bookings.models.feeds import CalendarFeed
@@ -36,6 +38,8 @@ __all__ = [
     "TreatmentPlan",
     "TreatmentPlanQuerySet",
     "TsTzRange",
+    "VISIT_EDIT_WINDOW",
     "Visit",
+    "VisitAmendment",
     "_new_token",
 ]
