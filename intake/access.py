@@ -69,7 +69,7 @@ def chart_client_ids(user, client_ids) -> set[int]:
         return set()
     if has_health_permission(user):
         return ids
-    if getattr(getattr(user, "therapist", None), "pk", None) is None or not user.is_therapist:
+    if not user.is_therapist:
         return set()
     return set(
         ClientProfile.objects.filter(pk__in=ids, care_team__user=user).values_list("pk", flat=True)
