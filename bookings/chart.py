@@ -9,14 +9,14 @@ Who may read either is :func:`intake.access.can_see_chart`; the views log each r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from bookings.models import Appointment, TreatmentPlan, Visit, VisitAmendment
 from clinic.models import ClientProfile, Technique
-from intake.access import can_see_chart
 from intake.models import Category, Condition, Intake, PainArea, Pressure, Review
 
 
@@ -70,7 +70,7 @@ def condition_name(code: str) -> str:
     return code.replace("_", " ").capitalize()
 
 
-def area_names(codes) -> list[str]:
+def area_names(codes: Iterable[str]) -> list[str]:
     """Pain-area codes in words, as people read them (never ``lower_back``)."""
     labels = dict(PainArea.choices)
     return [labels.get(code, condition_name(code)) for code in codes]
@@ -162,7 +162,7 @@ class Chart:
     visits: list[Visit]
 
 
-def visits_for(client: ClientProfile):
+def visits_for(client: ClientProfile) -> QuerySet[Visit]:
     """Every visit of ``client``, newest first, with what the chart shows of each."""
     return (
         Visit.objects.filter(appointment__client=client)

@@ -130,11 +130,15 @@ def edit_visit(*, visit: Visit, by: User, now: datetime | None = None, **details
         data = clean_details(client, details)
         data["edited_at"] = now
         write_details(visit, data)
-        log_access(by, client=client, action="change", detail=f"visit notes edited (visit {visit.pk})")
+        log_access(
+            by, client=client, action="change", detail=f"visit notes edited (visit {visit.pk})"
+        )
     return visit
 
 
-def amend_visit(*, visit: Visit, by: User, text: str, now: datetime | None = None) -> VisitAmendment:
+def amend_visit(
+    *, visit: Visit, by: User, text: str, now: datetime | None = None
+) -> VisitAmendment:
     """Add an amendment to ``visit``'s notes; the notes themselves are left as they are."""
     now = now or timezone.now()
     text = (text or "").strip()

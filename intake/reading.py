@@ -8,7 +8,11 @@ nothing a flag rules out is suggested (DESIGN.md, "The flags come first").
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
+from clinic.models import ClientProfile
 from intake.models import Intake
+from library.models import Article
 from library.reading import allowed_articles, reading_list
 
 
@@ -27,7 +31,7 @@ def reading_for_client(client, tags=(), *, limit: int) -> list:
     return reading_for_intake(Intake.objects.current_for(client), tags, limit=limit)
 
 
-def articles_allowed_for(client):
+def articles_allowed_for(client: ClientProfile) -> QuerySet[Article]:
     """Every published article ``client``'s current health form allows (a queryset).
 
     What a therapist may hand out as home care: the same rule as the reading lists.

@@ -6,12 +6,12 @@ importable from ``bookings.models``.
 
 from bookings.models.appointments import (
     MAX_BOOKED_SPAN,
+    VISIT_EDIT_WINDOW,
     Appointment,
     AppointmentQuerySet,
     HoldCode,
     PostgresOnlyExclusionConstraint,
     TsTzRange,
-    VISIT_EDIT_WINDOW,
     Visit,
     VisitAmendment,
     _new_token,
@@ -27,6 +27,7 @@ from bookings.models.plans import (
 
 __all__ = [
     "MAX_BOOKED_SPAN",
+    "VISIT_EDIT_WINDOW",
     "Appointment",
     "AppointmentQuerySet",
     "CalendarFeed",
@@ -38,7 +39,6 @@ __all__ = [
     "TreatmentPlan",
     "TreatmentPlanQuerySet",
     "TsTzRange",
-    "VISIT_EDIT_WINDOW",
     "Visit",
     "VisitAmendment",
     "_new_token",

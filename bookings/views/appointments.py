@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bookings import appointments
-from bookings.chart import safety_summary
 from bookings.availability import (
     slots_for_move,
 )
+from bookings.chart import safety_summary
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.forms import (
     CancelForm,

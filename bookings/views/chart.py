@@ -71,9 +71,7 @@ def visit_edit(request, pk):
     if not visits.may_edit(request.user, visit):
         messages.info(request, "These notes can no longer be changed: add an amendment instead.")
         return redirect("bookings:visit_amend", pk=visit.pk)
-    form = VisitForm(
-        request.POST or None, instance=visit, client=client, submit="Save the changes"
-    )
+    form = VisitForm(request.POST or None, instance=visit, client=client, submit="Save the changes")
     if request.method == "POST" and form.is_valid():
         try:
             visits.edit_visit(visit=visit, by=request.user, **form.cleaned_data)

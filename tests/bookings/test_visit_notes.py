@@ -92,7 +92,9 @@ class RecordVisitTests(VisitNotesCase):
         self.assertEqual(self.appointment.status, Appointment.Status.COMPLETED)
         self.assertTrue(
             HealthDataAccess.objects.filter(
-                action="change", detail=f"visit notes (visit {visit.pk})", client=self.client_profile
+                action="change",
+                detail=f"visit notes (visit {visit.pk})",
+                client=self.client_profile,
             ).exists()
         )
 
