@@ -154,7 +154,7 @@ class VisitAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "findings",
         "notes",
         "plan_next",
-        "areas_worked",
+        "areas",
         "technique_used",
         "pressure_used",
         "home_care",
@@ -168,6 +168,10 @@ class VisitAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def client_of(self, obj):
         return obj.appointment.client
+
+    @admin.display(description="areas worked")
+    def areas(self, obj):
+        return ", ".join(obj.areas_worked_labels) or "—"
 
 
 @admin.register(VisitAmendment)

@@ -11,7 +11,7 @@ from bookings.models import Appointment, Visit, VisitAmendment
 from clinic.models import Technique
 from intake.models import HealthDataAccess
 from library.models import Tag
-from tests.base import ClinicTestCase, make_service, make_therapist
+from tests.base import ClinicTestCase, make_service, make_therapist, make_user
 from tests.bookings.helpers import make_appointment, utc
 from tests.intake.factories import make_intake
 from tests.library.factories import make_article
@@ -278,3 +278,25 @@ class EditWindowTests(VisitNotesCase):
             set(HealthDataAccess.objects.filter(action="view").values_list("detail", flat=True)),
             {f"visit {self.visit.pk} edit", f"visit {self.visit.pk} amend"},
         )
+
+
+class VisitAdminTests(VisitNotesCase):
+    def test_the_owner_reads_the_notes_in_words_and_the_reading_is_logged(self):
+        visit = self.record(areas_worked=["lower_back"])
+        visits.amend_visit(visit=visit, by=self.therapist_user, text="Added later.")
+        owner = make_user("owner@example.com", is_staff=True, is_superuser=True)
+        self.login(owner)
+        response = self.client.get(reverse("admin:bookings_visit_change", args=[visit.pk]))
+        self.assertContains(response, "Lower back")
+        self.assertNotContains(response, "lower_back")
+        self.assertContains(response, "Added later.")
+        self.assertNotContains(response, 'name="notes"')  # read-only: nothing to save
+        self.assertTrue(
+            HealthDataAccess.objects.filter(user=owner, detail="admin visit notes").exists()
+        )
+
+    def test_a_clinic_admin_without_the_permission_cannot_open_it(self):
+        visit = self.record()
+        self.login(self.admin_user)
+        response = self.client.get(reverse("admin:bookings_visit_change", args=[visit.pk]))
+        self.assertEqual(response.status_code, 403)
