@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 
 from bookings import appointments, errors
-from bookings.models import Appointment, CalendarFeed, TreatmentPlan
+from bookings.models import Appointment, CalendarFeed, TreatmentPlan, Visit, VisitAmendment
 from clinic.adminhelpers import HistoryAdmin
-from intake.adminhelpers import HealthFieldsAdminMixin
+from intake.admin import ReadOnlyAdminMixin
+from intake.adminhelpers import HealthFieldsAdminMixin, HealthOnlyAdminMixin
 
 
 @admin.register(Appointment)
@@ -126,3 +127,62 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for feed in queryset:
             feed.revoke()
+
+
+class VisitAmendmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = VisitAmendment
+    extra = 0
+    fields = ["created_at", "author_name", "text"]
+    readonly_fields = fields
+
+
+@admin.register(Visit)
+class VisitAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Visit notes: health data through and through. Read-only (notes change only by the
+    author's correction within 24 hours, then by amendments, on the chart), and only with
+    ``intake.view_health_data``; every page opened is logged."""
+
+    list_display = ["appointment", "recorded_by", "recorded_at"]
+    list_select_related = ["appointment__client", "appointment__service", "recorded_by"]
+    search_fields = ["appointment__client__first_name", "appointment__client__last_name"]
+    date_hierarchy = "recorded_at"
+    fields = [
+        "appointment",
+        "pain_score",
+        "pain_after",
+        "client_reports",
+        "findings",
+        "notes",
+        "plan_next",
+        "areas",
+        "technique_used",
+        "pressure_used",
+        "home_care",
+        "recorded_by",
+        "recorded_at",
+        "edited_at",
+    ]
+    readonly_fields = fields
+    inlines = [VisitAmendmentInline]
+    object_detail = "admin visit notes"
+
+    def client_of(self, obj):
+        return obj.appointment.client
+
+    @admin.display(description="areas worked")
+    def areas(self, obj):
+        return ", ".join(obj.areas_worked_labels) or "—"
+
+
+@admin.register(VisitAmendment)
+class VisitAmendmentAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Amendments to visit notes: read-only, health-data permission only, logged."""
+
+    list_display = ["visit", "author_name", "created_at"]
+    list_select_related = ["visit__appointment__client", "visit__appointment__service"]
+    fields = ["visit", "text", "author_name", "created_at"]
+    readonly_fields = fields
+    object_detail = "admin visit amendment"
+
+    def client_of(self, obj):
+        return obj.visit.appointment.client

@@ -10,13 +10,14 @@ Messages go out only after the transaction commits. Treatment plans are in
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings import outbox, tasks
+from bookings import outbox, tasks, visits
 from bookings.availability import (
     find_slot,
 )
@@ -24,10 +25,11 @@ from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.models import Appointment, HoldCode, TreatmentPlan, Visit
 from bookings.planning import gap_problems
 from clinic import clock
-from clinic.models import ClientProfile, Service, Therapist, User
+from clinic.models import ClientProfile, Service, Technique, Therapist, User
 from clinic.roles import is_staff_booker
 from intake.audit import log_access
 from intake.eligibility import Eligibility, can_book
+from library.models import Article
 
 
 def eligibility(client: ClientProfile, day: date) -> Eligibility:
@@ -383,9 +385,25 @@ def record_visit(
     by: User,
     pain_score: int,
     notes: str = "",
+    pain_after: int | None = None,
+    client_reports: str = "",
+    findings: str = "",
+    plan_next: str = "",
+    areas_worked: Sequence[str] = (),
+    technique_used: Technique | None = None,
+    pressure_used: str = "",
+    home_care: Iterable[Article] = (),
     now: datetime | None = None,
 ) -> Visit:
-    """Record the visit (pain score and notes) and mark the appointment completed."""
+    """Record the visit's notes and mark the appointment completed: the one place a
+    visit is written.
+
+    The notes are in SOAP form (``client_reports``, ``findings``, ``notes`` = what was
+    done, ``plan_next``), with the pain before (``pain_score``) and after, the areas,
+    technique and pressure used and the home care given (checked by
+    ``bookings.visits.clean_details``). Raises ``BookingError`` when the appointment is
+    not open and started, or a detail is wrong; nothing is written then.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         appointment = _locked(appointment)
@@ -394,13 +412,23 @@ def record_visit(
                 "A visit can be recorded once an open appointment has started.",
                 code="not_started",
             )
-        visit = Visit.objects.create(
-            appointment=appointment,
-            pain_score=pain_score,
-            notes=notes,
-            recorded_by=by,
-            recorded_at=now,
+        data = visits.clean_details(
+            appointment.client,
+            {
+                "pain_score": pain_score,
+                "pain_after": pain_after,
+                "client_reports": client_reports,
+                "findings": findings,
+                "notes": notes,
+                "plan_next": plan_next,
+                "areas_worked": list(areas_worked),
+                "technique_used": technique_used,
+                "pressure_used": pressure_used,
+                "home_care": list(home_care),
+            },
         )
+        visit = Visit(appointment=appointment, recorded_by=by, recorded_at=now)
+        visits.write_details(visit, data)
         appointment.status = Appointment.Status.COMPLETED
         appointment.save(update_fields=["status"])
         log_access(

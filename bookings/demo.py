@@ -38,7 +38,20 @@ def seed(*, location) -> list[str]:
             price=service.price,
             status=Appointment.Status.COMPLETED,
         )
-        Visit.objects.create(appointment=past, pain_score=6, recorded_by=therapist.user)
+        Visit.objects.create(
+            appointment=past,
+            pain_score=6,
+            pain_after=4,
+            client_reports="Lower back stiff in the mornings, easier after a walk.",
+            findings="Tight muscles either side of the lower spine, more on the left.",
+            notes="Swedish massage of the lower back and hips, medium pressure.",
+            plan_next="Same again next time; a short walk each day.",
+            areas_worked=["lower_back", "hips"],
+            technique_used=service.technique,
+            pressure_used="medium",
+            recorded_by=therapist.user,
+            recorded_at=end,
+        )
         client.care_team.add(therapist)
         created.append("appointment: a past visit for the demo client")
     found = next_free_slot(service, therapists=[therapist])

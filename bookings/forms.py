@@ -9,10 +9,14 @@ from django.utils import timezone
 from bookings.appointments import check_bookable
 from bookings.errors import BookingError
 from bookings.models import PlanKind, TreatmentPlan, Visit
+from bookings.visits import AMENDMENT_MAX_LENGTH, PRESSURES_USED
 from clinic import clock
 from clinic.forms import DateField
-from clinic.models import Service, Therapist, Weekday
+from clinic.models import Service, Technique, Therapist, Weekday
 from clinic.validators import validate_sensible_date
+from intake.models import PainArea
+from intake.reading import articles_allowed_for
+from library.models import Article
 
 
 def _helper(label, *, method="post", css="btn-primary"):
@@ -153,24 +157,99 @@ class DayForm(forms.Form):
 
 
 class VisitForm(forms.ModelForm):
+    """A visit's notes in SOAP form; ``client`` decides which home care may be chosen."""
+
+    areas_worked = forms.MultipleChoiceField(
+        label="Areas worked",
+        choices=PainArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    pressure_used = forms.ChoiceField(
+        label="Pressure used", choices=[("", "—"), *PRESSURES_USED], required=False
+    )
+    home_care = forms.ModelMultipleChoiceField(
+        label="Home care given",
+        queryset=Article.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Only articles and exercises the client's health form allows are listed.",
+    )
+
     class Meta:
         model = Visit
-        fields = ["pain_score", "notes"]
-        labels = {"pain_score": "Pain score today (0–10)", "notes": "Visit notes"}
-        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "pain_score",
+            "pain_after",
+            "client_reports",
+            "findings",
+            "notes",
+            "plan_next",
+            "areas_worked",
+            "technique_used",
+            "pressure_used",
+            "home_care",
+        ]
+        labels = {
+            "pain_score": "Pain before the session (0–10)",
+            "pain_after": "Pain after the session (0–10)",
+            "client_reports": "What the client reports",
+            "findings": "What you found",
+            "notes": "What was done",
+            "plan_next": "The plan",
+            "technique_used": "Technique used",
+        }
+        help_texts = {
+            "pain_score": "",
+            "pain_after": "Leave empty if not asked.",
+            "client_reports": "Subjective: how they have been since last time, in their words.",
+            "findings": "Objective: what you saw and felt (tension, range of movement).",
+            "notes": "What you did, where and how.",
+            "plan_next": "Next session, home care, anything to check or refer.",
+        }
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("client_reports", "findings", "notes", "plan_next")
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, client, submit="Record the visit", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pain_score"].min_value = 0
-        self.fields["pain_score"].max_value = 10
-        self.fields["pain_score"].widget.attrs.update({"min": 0, "max": 10})
-        self.helper = _helper("Record the visit")
+        for name in ("pain_score", "pain_after"):
+            self.fields[name].min_value = 0
+            self.fields[name].max_value = 10
+            self.fields[name].widget.attrs.update({"min": 0, "max": 10})
+        self.fields["technique_used"].queryset = Technique.objects.all()
+        self.fields["technique_used"].empty_label = "—"
+        self.fields["home_care"].queryset = articles_allowed_for(client)
+        self.helper = _helper(submit)
 
-    def clean_pain_score(self):
-        score = self.cleaned_data["pain_score"]
+    def _pain(self, name, *, required):
+        score = self.cleaned_data.get(name)
+        if score is None and not required:
+            return None
         if score is None or not 0 <= score <= 10:
             raise forms.ValidationError("Give a whole number from 0 to 10.", code="range")
         return score
+
+    def clean_pain_score(self):
+        return self._pain("pain_score", required=True)
+
+    def clean_pain_after(self):
+        return self._pain("pain_after", required=False)
+
+
+class AmendmentForm(forms.Form):
+    text = forms.CharField(
+        label="Amendment",
+        max_length=AMENDMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Added below the notes with your name and the time; the notes stay as written.",
+        error_messages={"required": "Write the amendment."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Add the amendment")
 
 
 class PlanForm(OfferedByTherapistMixin, forms.Form):

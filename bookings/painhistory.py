@@ -60,6 +60,7 @@ def pain_chart_for(
         PainPoint(
             on=visit.appointment.local_start.date(),
             before=visit.pain_score,
+            after=visit.pain_after,
             label=_what(visit.appointment),
             is_reassessment=visit.appointment.is_reassessment,
         )

@@ -3,6 +3,7 @@ from django.urls import path
 from bookings.views import (
     appointments,
     booking,
+    chart,
     checkin,
     feed,
     plan_review,
@@ -24,6 +25,9 @@ urlpatterns = [
     path("appointments/<int:pk>/release/", appointments.release_hold, name="release_hold"),
     path("appointments/<int:pk>/visit/", appointments.record_visit, name="record_visit"),
     path("appointments/<int:pk>/receipt/", receipts.receipt, name="receipt"),
+    path("clients/<int:pk>/chart/", chart.chart, name="chart"),
+    path("visits/<int:pk>/edit/", chart.visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/amend/", chart.visit_amend, name="visit_amend"),
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/review/", plan_review.plan_review, name="plan_review"),
     path("plans/review/drop/", plan_review.plan_drop, name="plan_drop"),

@@ -8,8 +8,12 @@ nothing a flag rules out is suggested (DESIGN.md, "The flags come first").
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
+from clinic.models import ClientProfile
 from intake.models import Intake
-from library.reading import reading_list
+from library.models import Article
+from library.reading import allowed_articles, reading_list
 
 
 def reading_for_intake(intake: Intake | None, tags=(), *, limit: int) -> list:
@@ -25,3 +29,14 @@ def reading_for_intake(intake: Intake | None, tags=(), *, limit: int) -> list:
 def reading_for_client(client, tags=(), *, limit: int) -> list:
     """Articles for ``tags``, following ``client``'s current health form (one more query)."""
     return reading_for_intake(Intake.objects.current_for(client), tags, limit=limit)
+
+
+def articles_allowed_for(client: ClientProfile) -> QuerySet[Article]:
+    """Every published article ``client``'s current health form allows (a queryset).
+
+    What a therapist may hand out as home care: the same rule as the reading lists.
+    """
+    intake = Intake.objects.current_for(client)
+    flags = intake.flag_codes() if intake is not None else []
+    outcome = intake.outcome if intake is not None else ""
+    return allowed_articles(flags=flags, outcome=outcome)

@@ -35,24 +35,14 @@ def reading_list(tags, *, flags, outcome, limit=5, exclude=()):
     those in ``exclude`` (articles or primary keys). One query; the same on SQLite and
     PostgreSQL (the tags are a plain many-to-many table).
     """
-    if isinstance(flags, str):
-        raise TypeError("flags must be an iterable of condition codes, not a single string")
+    _check_flags(flags)
     names = _names(tags)
-    ruled_out = _names([*flags, outcome])
-    refer = outcome is not None and normalise_tag(outcome) == REFER
-    if refer:
+    if _refers(outcome):
         names.add(SEEK_CARE)
     if not names or limit <= 0:
         return []
     excluded = [getattr(item, "pk", item) for item in exclude]
-    articles = Article.objects.published().exclude(pk__in=excluded)
-    if ruled_out:
-        # exclude() across a many-to-many is a NOT IN subquery: one "not for" match is
-        # enough to leave the article out.
-        articles = articles.exclude(not_for__name__in=ruled_out)
-    if refer:
-        seek_care = Article.tags.through.objects.filter(tag__name=SEEK_CARE)
-        articles = articles.filter(pk__in=seek_care.values("article_id"))
+    articles = allowed_articles(flags=flags, outcome=outcome).exclude(pk__in=excluded)
     articles = (
         # Filtering before annotating makes the count cover only the matching tags.
         articles.filter(tags__name__in=names)
@@ -61,6 +51,36 @@ def reading_list(tags, *, flags, outcome, limit=5, exclude=()):
         .order_by("-matching_tags", "-last_reviewed", "title")
     )
     return list(articles[:limit])
+
+
+def allowed_articles(*, flags, outcome):
+    """The published articles a client with ``flags`` and ``outcome`` may be given.
+
+    The one rule every suggestion and every choice of reading follows (reading lists,
+    the home care a therapist hands out after a visit): an article whose "not for" list
+    names one of the flags or the outcome is left out, and for ``"refer"`` only articles
+    tagged ``seek_care`` remain. A queryset, ordered by title.
+    """
+    _check_flags(flags)
+    ruled_out = _names([*flags, outcome])
+    articles = Article.objects.published()
+    if ruled_out:
+        # exclude() across a many-to-many is a NOT IN subquery: one "not for" match is
+        # enough to leave the article out.
+        articles = articles.exclude(not_for__name__in=ruled_out)
+    if _refers(outcome):
+        seek_care = Article.tags.through.objects.filter(tag__name=SEEK_CARE)
+        articles = articles.filter(pk__in=seek_care.values("article_id"))
+    return articles.order_by("title")
+
+
+def _check_flags(flags):
+    if isinstance(flags, str):
+        raise TypeError("flags must be an iterable of condition codes, not a single string")
+
+
+def _refers(outcome):
+    return outcome is not None and normalise_tag(outcome) == REFER
 
 
 def _names(values):

@@ -56,7 +56,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import get_date_max
 
-from bookings.models import Appointment, CalendarFeed, TreatmentPlan, Visit
+from bookings.models import Appointment, CalendarFeed, TreatmentPlan, Visit, VisitAmendment
 from clinic import accounts
 from clinic.models import AccountEvent, ClientProfile, Closure, Role, TimeOff, WorkingHours
 from intake.audit import log_access
@@ -89,11 +89,15 @@ MARKERS = {
     "clearance_document": "MARKER-DOCUMENT-9024",
     "plan_notes": "MARKER-PLAN-7468",
     "visit_notes": "MARKER-VISIT-2253",
+    "visit_reports": "MARKER-VISITREPORTS-4127",
+    "visit_findings": "MARKER-VISITFOUND-8362",
+    "visit_plan": "MARKER-VISITPLAN-5931",
+    "visit_amendment": "MARKER-AMENDMENT-7049",
     "access_log": "MARKER-LOG-6016",
 }
 # The owner's walk must meet each marker somewhere, or not finding them proves nothing.
-# No page shows visit notes yet (the dashboard shows the scores only).
-OWNER_SEES = set(MARKERS) - {"visit_notes"}
+# Visit notes are on the chart (and the admin, with the permission).
+OWNER_SEES = set(MARKERS)
 ANN_NAME = "Vexbury"  # her surname, used nowhere else
 
 LOGIN = "login"  # a redirect to the log-in page (the admin's, for admin URLs)
@@ -150,6 +154,12 @@ EXPECTED = {
     "bookings:record_visit":       (LOGIN, 403,   403,   404,   200,   403,   403,   404),
     # A receipt for Ann's attended visit: whoever may open the appointment; no health data.
     "bookings:receipt":            (LOGIN, 200,   404,   404,   200,   200,   200,   200),
+    # The chart and a visit's notes: the treating therapist and the health permission.
+    # (Ann reads her own pain on her dashboard; the chart is the therapists'.)
+    "bookings:chart":              (LOGIN, 404,   404,   403,   200,   403,   403,   200),
+    # Only the author may correct notes (within 24 hours): the owner is sent to amend.
+    "bookings:visit_edit":         (LOGIN, 404,   404,   403,   200,   403,   403,   302),
+    "bookings:visit_amend":        (LOGIN, 404,   404,   403,   200,   403,   403,   200),
     "bookings:plan_new":           (LOGIN, 200,   200,   403,   403,   200,   200,   200),
     "bookings:plan_review":        (LOGIN, 302,   302,   403,   403,   200,   200,   200),
     "bookings:plan_drop":          (LOGIN, 302,   302,   403,   403,   200,   200,   200),
@@ -240,6 +250,9 @@ ADMIN_MODELS = {
     # Plans: the page, never the therapist's notes (the marker search checks that).
     "bookings.TreatmentPlan":      HEALTH_FIELDS,
     "bookings.CalendarFeed":       RUNS_THE_CLINIC,
+    # Visit notes and their amendments: health data, changed only on the chart's pages.
+    "bookings.Visit":              HEALTH_READ_ONLY,
+    "bookings.VisitAmendment":     HEALTH_READ_ONLY,
     "library.Topic":               RUNS_THE_CLINIC,
     "library.Tag":                 RUNS_THE_CLINIC,
     "library.Article":             RUNS_THE_CLINIC,
@@ -340,6 +353,9 @@ URL_ARGUMENTS = {
     ("bookings:release_hold", "pk"): "appointment.pk",
     ("bookings:record_visit", "pk"): "appointment.pk",
     ("bookings:receipt", "pk"): "visited_appointment.pk",
+    ("bookings:chart", "pk"): "ann_profile.pk",
+    ("bookings:visit_edit", "pk"): "visit.pk",
+    ("bookings:visit_amend", "pk"): "visit.pk",
     ("bookings:plan_detail", "pk"): "plan.pk",
     ("bookings:plan_change", "pk"): "plan.pk",
     ("bookings:plan_maintenance", "pk"): "plan.pk",
@@ -462,8 +478,24 @@ class UrlWalkTests(ClinicTestCase):
             plan=cls.plan,
             plan_sequence=1,
         )
-        Visit.objects.create(
-            appointment=past, pain_score=6, notes=MARKERS["visit_notes"], recorded_by=cls.carer.user
+        cls.visit = Visit.objects.create(
+            appointment=past,
+            pain_score=6,
+            pain_after=4,
+            client_reports=MARKERS["visit_reports"],
+            findings=MARKERS["visit_findings"],
+            notes=MARKERS["visit_notes"],
+            plan_next=MARKERS["visit_plan"],
+            areas_worked=["lower_back"],
+            recorded_by=cls.carer.user,
+            # Recorded an hour ago: its author may still correct it.
+            recorded_at=NOW - timedelta(hours=1),
+        )
+        cls.amendment = VisitAmendment.objects.create(
+            visit=cls.visit,
+            text=MARKERS["visit_amendment"],
+            author=cls.carer.user,
+            author_name="Carer",
         )
         cls.appointment = make_appointment(
             cls.ann_profile,
@@ -543,6 +575,8 @@ class UrlWalkTests(ClinicTestCase):
             "intake.Condition": Condition.objects.get(code="diabetes"),
             "bookings.Appointment": past,
             "bookings.TreatmentPlan": cls.plan,
+            "bookings.Visit": cls.visit,
+            "bookings.VisitAmendment": cls.amendment,
             "bookings.CalendarFeed": cls.feed,
             "library.Article": cls.article,
             "library.Topic": cls.article.topic,

@@ -6,12 +6,14 @@ importable from ``bookings.models``.
 
 from bookings.models.appointments import (
     MAX_BOOKED_SPAN,
+    VISIT_EDIT_WINDOW,
     Appointment,
     AppointmentQuerySet,
     HoldCode,
     PostgresOnlyExclusionConstraint,
     TsTzRange,
     Visit,
+    VisitAmendment,
     _new_token,
 )
 from bookings.models.feeds import CalendarFeed
@@ -25,6 +27,7 @@ from bookings.models.plans import (
 
 __all__ = [
     "MAX_BOOKED_SPAN",
+    "VISIT_EDIT_WINDOW",
     "Appointment",
     "AppointmentQuerySet",
     "CalendarFeed",
@@ -37,5 +40,6 @@ __all__ = [
     "TreatmentPlanQuerySet",
     "TsTzRange",
     "Visit",
+    "VisitAmendment",
     "_new_token",
 ]

@@ -20,7 +20,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from bookings.timeutils import as_local
-from clinic.models import ClientProfile, Location, Room, Service, Therapist
+from clinic.models import ClientProfile, Location, Room, Service, Technique, Therapist
+from intake.models import PainArea, Pressure
 
 
 class TsTzRange(Func):
@@ -297,19 +298,61 @@ class Appointment(models.Model):
         self.save(update_fields=["status", "hold_code"])
 
 
+# How long the author of visit notes may still edit them; after that, amendments only.
+VISIT_EDIT_WINDOW = timedelta(hours=24)
+
+PAIN_RANGE = [MinValueValidator(0), MaxValueValidator(10)]
+
+
 class Visit(models.Model):
-    """What happened at a completed appointment. The notes are health data."""
+    """What happened at a completed appointment, in SOAP form. All of it is health data.
+
+    S, O, A, P: what the client reports, what the therapist found, what was done (the
+    field ``notes``, which held the free-text visit notes before SOAP: those recorded
+    what was done, so they stay there) and the plan. ``pain_score`` is the pain at the
+    start of the visit ("pain before"); ``pain_after`` at the end. Once
+    :data:`VISIT_EDIT_WINDOW` has passed, notes change only by a :class:`VisitAmendment`.
+    """
 
     appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="visit")
     pain_score = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(0), MaxValueValidator(10)],
-        help_text="The client's pain today, 0 (none) to 10 (worst imaginable).",
+        "pain before",
+        validators=PAIN_RANGE,
+        help_text="The client's pain at the start of the visit, 0 (none) to 10 (worst).",
     )
-    notes = models.TextField(blank=True)
+    pain_after = models.PositiveSmallIntegerField(
+        "pain after",
+        null=True,
+        blank=True,
+        validators=PAIN_RANGE,
+        help_text="The client's pain at the end of the visit, 0 (none) to 10 (worst).",
+    )
+    client_reports = models.TextField("what the client reports", blank=True)
+    findings = models.TextField("what you found", blank=True)
+    notes = models.TextField("what was done", blank=True)
+    plan_next = models.TextField("the plan", blank=True)
+    # Codes of intake.models.PainArea (validated by the form); shown as their labels.
+    areas_worked = models.JSONField("areas worked", default=list, blank=True)
+    technique_used = models.ForeignKey(
+        Technique,
+        verbose_name="technique used",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The form offers all but "not sure".
+    pressure_used = models.CharField(
+        "pressure used", max_length=8, choices=Pressure.choices, blank=True
+    )
+    home_care = models.ManyToManyField(
+        "library.Article", verbose_name="home care given", blank=True, related_name="+"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-recorded_at"]
@@ -317,7 +360,54 @@ class Visit(models.Model):
             models.CheckConstraint(
                 condition=Q(pain_score__gte=0, pain_score__lte=10), name="visit_pain_score_0_10"
             ),
+            models.CheckConstraint(
+                condition=Q(pain_after__isnull=True) | Q(pain_after__gte=0, pain_after__lte=10),
+                name="visit_pain_after_0_10",
+            ),
         ]
 
     def __str__(self):
         return f"Visit: {self.appointment}"
+
+    @property
+    def areas_worked_labels(self) -> list[str]:
+        """The areas worked in words (never the stored codes)."""
+        labels = dict(PainArea.choices)
+        return [labels.get(code, code.replace("_", " ")) for code in self.areas_worked]
+
+    @property
+    def pain_before(self):
+        return self.pain_score
+
+    @property
+    def editable_until(self):
+        return self.recorded_at + VISIT_EDIT_WINDOW
+
+    def editable_by(self, user, now=None) -> bool:
+        """Its author, within :data:`VISIT_EDIT_WINDOW` of recording it; nobody after."""
+        now = now or timezone.now()
+        return (
+            user.is_authenticated
+            and self.recorded_by_id is not None
+            and self.recorded_by_id == user.pk
+            and now < self.editable_until
+        )
+
+
+class VisitAmendment(models.Model):
+    """A note added to a visit's record after the fact: the record itself never changes."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="amendments")
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who wrote it, copied: the record stays readable if the account goes.
+    author_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Amendment to {self.visit} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -10,6 +10,7 @@ from bookings import appointments, receipts
 from bookings.availability import (
     slots_for_move,
 )
+from bookings.chart import safety_summary
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.forms import (
     CancelForm,
@@ -25,7 +26,8 @@ from bookings.views.common import (
 from clinic.access import get_own_profile, no_store, role_required
 from clinic.models import Role
 from clinic.roles import is_desk, is_staff_booker
-from intake.access import can_see_health_data
+from intake.access import can_see_chart, can_see_health_data
+from intake.audit import log_access
 from intake.reading import reading_for_client
 
 # --- One appointment ------------------------------------------------------------------
@@ -105,6 +107,7 @@ def appointment_detail(request, pk):
             "late": appointment.cancel_would_be_late(now),
             "has_receipt": receipts.has_receipt(appointment),
             "reading": reading,
+            "safety": _safety_for(request, appointment, detail="appointment safety"),
         },
     )
 
@@ -246,18 +249,32 @@ def record_visit(request, pk):
         pk=pk,
         therapist__user=request.user,
     )
-    form = VisitForm(request.POST or None)
+    client = appointment.client
+    form = VisitForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
-            appointments.record_visit(
-                appointment=appointment,
-                by=request.user,
-                pain_score=form.cleaned_data["pain_score"],
-                notes=form.cleaned_data["notes"],
-            )
+            appointments.record_visit(appointment=appointment, by=request.user, **form.cleaned_data)
         except BookingError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, "The visit is recorded.")
             return redirect("therapist_today")
-    return render(request, "bookings/visit_form.html", {"appointment": appointment, "form": form})
+    return render(
+        request,
+        "bookings/visit_form.html",
+        {
+            "appointment": appointment,
+            "form": form,
+            "safety": _safety_for(request, appointment, detail="visit form"),
+        },
+    )
+
+
+def _safety_for(request, appointment, *, detail):
+    """The safety part for the top of a page, if this viewer may read the chart (logged)."""
+    client = appointment.client
+    if not can_see_chart(request.user, client):
+        return None
+    safety = safety_summary(client, on=appointment.local_start.date())
+    log_access(request.user, client=client, intake=safety.intake, action="view", detail=detail)
+    return safety

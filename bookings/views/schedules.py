@@ -18,6 +18,7 @@ from bookings.views.common import (
 from clinic import clock
 from clinic.access import no_store, role_required
 from clinic.models import Role, Therapist
+from intake.access import chart_client_ids
 from intake.eligibility import DESK_URGENT
 from intake.models import Intake
 
@@ -45,8 +46,11 @@ def therapist_week(request):
         .exclude(status__in=[Appointment.Status.CANCELLED, Appointment.Status.LATE_CANCELLED])
         .select_related("client", "service", "location", "room")
     )
+    appointments = list(appointments)
+    charts = chart_client_ids(request.user, {a.client_id for a in appointments})
     by_day = defaultdict(list)
     for appointment in appointments:
+        appointment.may_see_chart = appointment.client_id in charts
         by_day[appointment.local_start.date()].append(appointment)
     return render(
         request,

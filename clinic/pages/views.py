@@ -17,6 +17,7 @@ from bookings.timeutils import local_day_bounds
 from clinic import clock
 from clinic.access import get_client_for_staff, get_own_profile, no_store, role_required
 from clinic.models import Location, Role, Service, Therapist
+from intake.access import chart_client_ids
 from intake.audit import log_access
 from intake.eligibility import public_status
 from intake.models import Intake
@@ -82,9 +83,12 @@ def therapist_today(request):
         .select_related("client", "service", "location", "room")
         .order_by("start")
     )
-    reviews = _awaiting_review({a.client_id for a in appointments})
+    client_ids = {a.client_id for a in appointments}
+    reviews = _awaiting_review(client_ids)
+    charts = chart_client_ids(request.user, client_ids)
     for appointment in appointments:
         appointment.review_intake = reviews.get(appointment.client_id)
+        appointment.may_see_chart = appointment.client_id in charts
     first = lambda a: (a.review_intake is None, a.start)  # noqa: E731
     todays = sorted((a for a in appointments if a.start < end), key=first)
     later = sorted((a for a in appointments if a.start >= end), key=first)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from clinic import clock
 from clinic.access import no_store
 from clinic.models import Technique
-from intake.access import can_review, can_see_health_data
+from intake.access import can_review, can_see_chart, can_see_health_data
 from intake.audit import log_access, log_reads
 from intake.forms import ClearanceForm, DecisionForm
 from intake.models import Clearance, Condition, Intake, covered_codes
@@ -103,6 +103,7 @@ def review(request, public_id):
             "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
             "suggestion": suggestion,
             "technique": Technique.objects.filter(code=suggestion.technique).first(),
+            "may_see_chart": can_see_chart(request.user, client),
         },
     )
 

@@ -57,7 +57,9 @@ class WeekTests(BookingViewCase, ClinicTestCase):
         make_appointment(
             self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 9, 9, 0)
         )
-        with self.assertNumQueries(6):
+        # Six, and three for which clients' charts the therapist may open (the health
+        # permission, then the care team).
+        with self.assertNumQueries(9):
             self.client.get(self.url)
         for day in range(10, 14):
             make_appointment(
@@ -67,7 +69,9 @@ class WeekTests(BookingViewCase, ClinicTestCase):
                 self.room,
                 utc(2026, 3, day, 9, 0),
             )
-        with self.assertNumQueries(6):
+        # Six, and three for which clients' charts the therapist may open (the health
+        # permission, then the care team).
+        with self.assertNumQueries(9):
             self.client.get(self.url)
 
 
