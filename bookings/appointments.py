@@ -23,6 +23,7 @@ from bookings.availability import (
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.models import Appointment, HoldCode, TreatmentPlan, Visit
 from bookings.planning import gap_problems
+from bookings.signals import visit_recorded
 from clinic import clock
 from clinic.models import ClientProfile, Service, Therapist, User
 from clinic.roles import is_staff_booker
@@ -385,7 +386,11 @@ def record_visit(
     notes: str = "",
     now: datetime | None = None,
 ) -> Visit:
-    """Record the visit (pain score and notes) and mark the appointment completed."""
+    """Record the visit (pain score and notes) and mark the appointment completed.
+
+    Then ``bookings.signals.visit_recorded`` reviews the course (is it improving?) and
+    keeps a maintenance plan's next visits booked.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         appointment = _locked(appointment)
@@ -406,4 +411,5 @@ def record_visit(
         log_access(
             by, client=appointment.client, action="change", detail=f"visit notes (visit {visit.pk})"
         )
+        visit_recorded.send(sender=Visit, visit=visit, now=now)
     return visit

@@ -104,6 +104,23 @@ def send_plan_message(plan_id: int) -> bool:
     return notifications.deliver_plan_message(plan, appointments) is not None
 
 
+@task()
+def send_course_notices(plan_id: int) -> bool:
+    """Tell the therapist and the client a course is not improving (or is worse), once.
+
+    ``bookings.reassessments.review_course`` claimed the alert before enqueuing this.
+    """
+    plan = (
+        TreatmentPlan.objects.select_related("client__user", "therapist__user")
+        .filter(pk=plan_id)
+        .exclude(course_alert="")
+        .first()
+    )
+    if plan is None:
+        return False
+    return bool(notifications.deliver_course_notices(plan))
+
+
 def reminder_due(appointment, now):
     """Open, still ahead, and inside the reminder window before its start."""
     window = timedelta(hours=notifications.reminder_hours())

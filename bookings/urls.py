@@ -1,6 +1,15 @@
 from django.urls import path
 
-from bookings.views import appointments, booking, checkin, feed, plan_review, plans, schedules
+from bookings.views import (
+    appointments,
+    booking,
+    checkin,
+    feed,
+    plan_review,
+    plans,
+    reassessments,
+    schedules,
+)
 
 app_name = "bookings"
 
@@ -14,6 +23,21 @@ urlpatterns = [
     path("appointments/<int:pk>/no-show/", appointments.mark_no_show, name="mark_no_show"),
     path("appointments/<int:pk>/release/", appointments.release_hold, name="release_hold"),
     path("appointments/<int:pk>/visit/", appointments.record_visit, name="record_visit"),
+    path(
+        "appointments/<int:pk>/reassessment/",
+        reassessments.reassessment,
+        name="reassessment",
+    ),
+    path(
+        "appointments/<int:pk>/reassessment/next/",
+        reassessments.reassessment_next,
+        name="reassessment_next",
+    ),
+    path(
+        "appointments/<int:pk>/reassessment/letter/",
+        reassessments.reassessment_letter,
+        name="reassessment_letter",
+    ),
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/review/", plan_review.plan_review, name="plan_review"),
     path("plans/review/drop/", plan_review.plan_drop, name="plan_drop"),
@@ -22,6 +46,7 @@ urlpatterns = [
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/change/", plans.plan_change, name="plan_change"),
     path("plans/<int:pk>/maintenance/", plans.plan_maintenance, name="plan_maintenance"),
+    path("plans/<int:pk>/rolling/", plans.plan_rolling, name="plan_rolling"),
     path("week/", schedules.therapist_week, name="therapist_week"),
     path("desk/", schedules.front_desk_day, name="front_desk_day"),
     path("checkin/<slug:token>/", checkin.checkin_view, name="checkin"),

@@ -16,23 +16,28 @@ from bookings.models.appointments import (
 )
 from bookings.models.feeds import CalendarFeed
 from bookings.models.plans import (
+    CourseAlert,
     PlanKind,
     PlanProposalDraft,
     PlanStatus,
     TreatmentPlan,
     TreatmentPlanQuerySet,
 )
+from bookings.models.reassessments import NextStep, Reassessment
 
 __all__ = [
     "MAX_BOOKED_SPAN",
     "Appointment",
     "AppointmentQuerySet",
     "CalendarFeed",
+    "CourseAlert",
     "HoldCode",
+    "NextStep",
     "PlanKind",
     "PlanProposalDraft",
     "PlanStatus",
     "PostgresOnlyExclusionConstraint",
+    "Reassessment",
     "TreatmentPlan",
     "TreatmentPlanQuerySet",
     "TsTzRange",
