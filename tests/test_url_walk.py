@@ -56,7 +56,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import get_date_max
 
-from bookings.models import Appointment, CalendarFeed, TreatmentPlan, Visit
+from bookings.models import Appointment, CalendarFeed, Reassessment, TreatmentPlan, Visit
 from clinic import accounts
 from clinic.models import AccountEvent, ClientProfile, Closure, Role, TimeOff, WorkingHours
 from intake.audit import log_access
@@ -90,6 +90,7 @@ MARKERS = {
     "plan_notes": "MARKER-PLAN-7468",
     "visit_notes": "MARKER-VISIT-2253",
     "access_log": "MARKER-LOG-6016",
+    "reassessment": "MARKER-REASSESS-5521",
 }
 # The owner's walk must meet each marker somewhere, or not finding them proves nothing.
 # No page shows visit notes yet (the dashboard shows the scores only).
@@ -156,6 +157,14 @@ EXPECTED = {
     "bookings:plan_detail":        (LOGIN, 200,   404,   404,   200,   200,   200,   200),
     "bookings:plan_change":        (LOGIN, 403,   403,   404,   400,   403,   403,   400),
     "bookings:plan_maintenance":   (LOGIN, 403,   403,   404,   302,   403,   403,   302),
+    # Pause, resume or stop a maintenance plan: whoever may see the plan (an empty POST
+    # is refused with a message and a redirect back to the plan).
+    "bookings:plan_rolling":       (LOGIN, 302,   404,   404,   302,   302,   302,   302),
+    # The reassessment and the letter to the doctor: health data, for the treating
+    # therapist and staff with the health permission; never the client's own page.
+    "bookings:reassessment":       (LOGIN, 403,   403,   404,   200,   403,   403,   200),
+    "bookings:reassessment_next":  (LOGIN, 403,   403,   404,   302,   403,   403,   302),
+    "bookings:reassessment_letter": (LOGIN, 403,  403,   404,   200,   403,   403,   200),
     "bookings:therapist_week":     (LOGIN, 403,   403,   200,   200,   403,   403,   404),
     "bookings:front_desk_day":     (LOGIN, 403,   403,   403,   403,   200,   200,   200),
     # The check-in link and the calendar feed: the secret token in the URL is the key.
@@ -194,6 +203,8 @@ POST_ONLY = {
     "bookings:plan_confirm",
     "bookings:plan_change",
     "bookings:plan_maintenance",
+    "bookings:plan_rolling",
+    "bookings:reassessment_next",
     "bookings:feed_rotate",
     "bookings:feed_revoke",
     "admin:logout",
@@ -238,6 +249,7 @@ ADMIN_MODELS = {
     # Plans: the page, never the therapist's notes (the marker search checks that).
     "bookings.TreatmentPlan":      HEALTH_FIELDS,
     "bookings.CalendarFeed":       RUNS_THE_CLINIC,
+    "bookings.Reassessment":       HEALTH_READ_ONLY,
     "library.Topic":               RUNS_THE_CLINIC,
     "library.Tag":                 RUNS_THE_CLINIC,
     "library.Article":             RUNS_THE_CLINIC,
@@ -340,6 +352,10 @@ URL_ARGUMENTS = {
     ("bookings:plan_detail", "pk"): "plan.pk",
     ("bookings:plan_change", "pk"): "plan.pk",
     ("bookings:plan_maintenance", "pk"): "plan.pk",
+    ("bookings:plan_rolling", "pk"): "plan.pk",
+    ("bookings:reassessment", "pk"): "reassessment_appointment.pk",
+    ("bookings:reassessment_next", "pk"): "reassessment_appointment.pk",
+    ("bookings:reassessment_letter", "pk"): "reassessment_appointment.pk",
     ("bookings:checkin", "token"): "appointment.checkin_token",
     ("bookings:checkin_result", "token"): "appointment.checkin_token",
     ("bookings:feed", "token"): "feed.token",
@@ -471,6 +487,31 @@ class UrlWalkTests(ClinicTestCase):
             plan=cls.plan,
             plan_sequence=2,
         )
+        # The plan's reassessment, recorded, with the activity the client found hard.
+        cls.reassessment_appointment = make_appointment(
+            cls.ann_profile,
+            cls.carer,
+            cls.service,
+            cls.room,
+            NOW - timedelta(days=3),
+            status=Appointment.Status.COMPLETED,
+            plan=cls.plan,
+            plan_sequence=3,
+            is_reassessment=True,
+        )
+        Visit.objects.create(
+            appointment=cls.reassessment_appointment, pain_score=3, recorded_by=cls.carer.user
+        )
+        cls.reassessment = Reassessment.objects.create(
+            appointment=cls.reassessment_appointment,
+            plan=cls.plan,
+            pain_start=6,
+            pain_now=3,
+            activity=MARKERS["reassessment"],
+            function_start=7,
+            function_now=3,
+            by=cls.carer.user,
+        )
 
         cls.feed = CalendarFeed.objects.create(therapist=cls.carer)
         cls.article = make_article("Moving after a massage")
@@ -540,6 +581,7 @@ class UrlWalkTests(ClinicTestCase):
             "intake.Condition": Condition.objects.get(code="diabetes"),
             "bookings.Appointment": past,
             "bookings.TreatmentPlan": cls.plan,
+            "bookings.Reassessment": cls.reassessment,
             "bookings.CalendarFeed": cls.feed,
             "library.Article": cls.article,
             "library.Topic": cls.article.topic,
