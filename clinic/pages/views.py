@@ -139,6 +139,8 @@ def client_dashboard(request):
     )[::-1]
     if visits:
         log_access(request.user, client=client, action="view", detail="dashboard pain scores")
+    # The course review's notice (bookings.reassessments.review_course), if it spoke.
+    course_alert = plan.course_alert if plan else ""
     intake = Intake.objects.current_for(client)
     today = clock.today()
     tags = ["aftercare"]
@@ -153,6 +155,7 @@ def client_dashboard(request):
             "client": client,
             "next_appointment": next_appointment,
             "plan": plan,
+            "course_alert": course_alert,
             "visits": visits,
             "sparkline": _sparkline([v.pain_score for v in visits]),
             "spark_width": SPARK_WIDTH,
