@@ -30,7 +30,7 @@ from bookings.models import (
 from bookings.planning import recommend_plan
 from bookings.progress import Progress, course_progress
 from clinic import clock
-from clinic.models import ClientProfile, Service, User
+from clinic.models import ClientProfile, Service, Therapist, User
 from intake.audit import log_access
 from intake.models import Intake
 
@@ -145,6 +145,10 @@ def recommended_interval(reassessment: Reassessment) -> int:
     interval = recommend_plan(pain_weeks=None, pain_score=reassessment.pain_now).interval_weeks
     assert interval is not None  # maintenance always has one
     return interval
+
+
+def offers(therapist: Therapist, service: Service) -> bool:
+    return Therapist.objects.active().offering(service).filter(pk=therapist.pk).exists()
 
 
 def other_technique_services(plan: TreatmentPlan, client: ClientProfile) -> list[Service]:
@@ -271,8 +275,13 @@ def _follow_up(
                 code="bad_service",
             )
         kind = plan.kind
+        if therapist is not None and not offers(therapist, service):
+            # Another technique may be another therapist's: the plan is for anyone offering it.
+            therapist = None
+        keep = None
     else:
         service, kind = plan.service, PlanKind.ACUTE
+        keep = plan.therapist
     check_bookable(service, therapist, in_plan=True)
     if kind == PlanKind.ACUTE:
         # The pain now sets the cadence; any duration under 12 weeks reads as acute.
@@ -282,7 +291,7 @@ def _follow_up(
         fields = {"interval_weeks": plan.interval_weeks or recommended_interval(reassessment)}
     follow_up = TreatmentPlan.objects.create(
         client=plan.client,
-        therapist=therapist or plan.therapist,
+        therapist=therapist or keep,
         kind=kind,
         session_minutes=plan.session_minutes,
         service=service,
