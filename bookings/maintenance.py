@@ -61,7 +61,8 @@ def _last_reassessment_day(plan: TreatmentPlan, visits: list[Appointment]) -> da
         .first()
     )
     if last is not None:
-        return last.local_start.date()
+        day: date = last.local_start.date()
+        return day
     if plan.starts_on:
         return plan.starts_on
     return visits[0].local_start.date() if visits else None
@@ -183,8 +184,8 @@ def _announce(plan: TreatmentPlan) -> None:
     for appointment in plan.appointments.filter(
         status__in=Appointment.OPEN, reminder_sent_at__isnull=True
     ):
-        outbox.schedule_reminder(appointment)
-    if notifications.wants_email(plan.client):
+        outbox.schedule_reminder(appointment)  # type: ignore[no-untyped-call]
+    if notifications.wants_email(plan.client):  # type: ignore[no-untyped-call]
         send_plan_message.enqueue(plan.pk)
 
 
@@ -213,7 +214,7 @@ def renew_maintenance_plan(plan_id: int) -> int:
     return len(renew_plan(plan).booked)
 
 
-def on_visit_recorded(sender, *, visit: Visit, **kwargs) -> None:
+def on_visit_recorded(sender: object, *, visit: Visit, **kwargs: object) -> None:
     """The receiver of ``visit_recorded``: a maintenance visit renews its plan after commit."""
     plan = visit.appointment.plan
     if plan is not None and plan.kind == PlanKind.MAINTENANCE:
@@ -224,7 +225,7 @@ def on_visit_recorded(sender, *, visit: Visit, **kwargs) -> None:
 
 
 def _locked_maintenance(plan: TreatmentPlan, statuses: tuple[str, ...]) -> TreatmentPlan:
-    locked = TreatmentPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+    locked: TreatmentPlan = TreatmentPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     if locked.kind != PlanKind.MAINTENANCE:
         raise BookingError("Only a maintenance plan can be paused or stopped.", code="not_rolling")
     if locked.status not in statuses:

@@ -64,8 +64,9 @@ def course_visits(plan: TreatmentPlan, *, exclude: Appointment | None = None) ->
 
 def pain_at_start(appointment: Appointment) -> int | None:
     """The course's starting pain: its first visit's score, else the health form's pain now."""
-    if appointment.plan_id is not None:
-        visits = course_visits(appointment.plan, exclude=appointment)
+    plan = appointment.plan
+    if plan is not None:
+        visits = course_visits(plan, exclude=appointment)
         if visits:
             return visits[0].pain_score
     intake = Intake.objects.current_for(appointment.client)
@@ -148,7 +149,7 @@ def recommended_interval(reassessment: Reassessment) -> int:
 
 
 def offers(therapist: Therapist, service: Service) -> bool:
-    return Therapist.objects.active().offering(service).filter(pk=therapist.pk).exists()
+    return bool(Therapist.objects.active().offering(service).filter(pk=therapist.pk).exists())
 
 
 def other_technique_services(plan: TreatmentPlan, client: ClientProfile) -> list[Service]:
@@ -329,7 +330,9 @@ def review_course(plan: TreatmentPlan, *, now: datetime | None = None) -> str:
     return progress.status
 
 
-def on_visit_recorded(sender, *, visit: Visit, now: datetime | None = None, **kwargs) -> None:
+def on_visit_recorded(
+    sender: object, *, visit: Visit, now: datetime | None = None, **kwargs: object
+) -> None:
     """The receiver of ``bookings.signals.visit_recorded``: review the visit's course."""
     plan = visit.appointment.plan
     if plan is not None:

@@ -193,7 +193,5 @@ class CourseReviewTests(ClinicTestCase):
         moment = single.start + timedelta(minutes=5)
         with self.captureOnCommitCallbacks(execute=True):
             record_visit(appointment=single, by=self.therapist_user, pain_score=9, now=moment)
-        self.assertEqual(
-            Appointment.objects.get(pk=single.pk).status, Appointment.Status.COMPLETED
-        )
+        self.assertEqual(Appointment.objects.get(pk=single.pk).status, Appointment.Status.COMPLETED)
         self.assertEqual(mail.outbox, [])

@@ -124,7 +124,8 @@ class ReassessmentTests(ClinicTestCase):
         decision = self.decide(NextStep.MAINTENANCE)
         follow_up = decision.plan
         self.assertEqual(
-            (follow_up.kind, follow_up.status, follow_up.interval_weeks), ("maintenance", "proposed", 4)
+            (follow_up.kind, follow_up.status, follow_up.interval_weeks),
+            ("maintenance", "proposed", 4),
         )
         self.assertEqual(follow_up.previous, self.plan)
         self.plan.refresh_from_db()
@@ -141,14 +142,19 @@ class ReassessmentTests(ClinicTestCase):
         decision = self.decide(NextStep.ACUTE, scores={"pain_now": 7})
         plan = decision.plan
         self.assertEqual(
-            (plan.kind, plan.status, plan.sessions_per_week, plan.weeks), ("acute", "proposed", 2, 4)
+            (plan.kind, plan.status, plan.sessions_per_week, plan.weeks),
+            ("acute", "proposed", 2, 4),
         )
-        self.assertEqual((plan.service, plan.therapist, plan.previous), (self.service, self.therapist, self.plan))
+        self.assertEqual(
+            (plan.service, plan.therapist, plan.previous), (self.service, self.therapist, self.plan)
+        )
 
     def test_a_change_of_technique_proposes_a_plan_with_the_other_service(self):
         decision = self.decide(NextStep.TECHNIQUE, service=self.deep)
         plan = decision.plan
-        self.assertEqual((plan.service, plan.technique.code, plan.kind), (self.deep, "deep_tissue", "acute"))
+        self.assertEqual(
+            (plan.service, plan.technique.code, plan.kind), (self.deep, "deep_tissue", "acute")
+        )
         # The reassessing therapist does not offer deep tissue: anyone who does.
         self.assertIsNone(plan.therapist)
 
