@@ -1,19 +1,23 @@
 """Rolling maintenance plans: renewal, pause, stop, the 12-week reassessment (issue 11, part 6)."""
 
+import threading
 from datetime import date, datetime, time, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connections
 from django.urls import reverse
 
 from bookings import maintenance
 from bookings.appointments import record_visit
 from bookings.models import Appointment, PlanStatus, TreatmentPlan
-from clinic.models import Technique, WorkingHours
-from tests.base import ClinicTestCase, make_service
-from tests.bookings.helpers import make_appointment
+from clinic.models import Role, Room, Technique, WorkingHours
+from tests.base import ClinicTestCase, make_client, make_location, make_service, make_therapist
+from tests.bookings.helpers import make_appointment, weekday_hours
 from tests.intake.factories import make_intake
 
 LONDON = ZoneInfo("Europe/London")
@@ -234,3 +238,51 @@ class RollingPlanPageTests(RollingPlanCase):
         self.assertEqual(self.post({"action": "pause"}).status_code, 404)
         self.plan.refresh_from_db()
         self.assertEqual(self.plan.status, PlanStatus.ACTIVE)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_renewals_at_once_book_the_next_visit_once():
+    """Two runs at once book the next visit once (the plan row lock; the constraints behind it)."""
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+    Technique.objects.get_or_create(code="swedish", defaults={"name": "Swedish massage"})
+    location = make_location()
+    room = Room.objects.create(location=location, name="Room 1")
+    service = make_service()
+    therapist = make_therapist("ava@example.com", location=location, hours=weekday_hours())
+    client = make_client("runner@example.com").client_profile
+    with time_machine.travel(at(week(0), 8), tick=False):
+        make_intake(client, pain_now=4, onset=date(2025, 6, 1))
+    plan = TreatmentPlan.objects.create(
+        client=client,
+        therapist=therapist,
+        kind="maintenance",
+        interval_weeks=2,
+        technique=service.technique,
+        service=service,
+        status=PlanStatus.ACTIVE,
+        starts_on=D0,
+    )
+    for index, n in enumerate([0, 2, 4]):
+        make_appointment(
+            client, therapist, service, room, at(week(n)), plan=plan, plan_sequence=index + 1
+        )
+    now = at(week(0), 12)
+    barrier = threading.Barrier(2)
+    booked = []
+
+    def run():
+        try:
+            barrier.wait()
+            booked.append(len(maintenance.renew_plan(plan, now=now).booked))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(booked) == [0, 1]
+    assert plan.appointments.count() == 4
