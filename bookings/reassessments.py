@@ -85,9 +85,17 @@ def progress_of(plan: TreatmentPlan, *, today: date | None = None) -> Progress:
 # --- The reassessment -----------------------------------------------------------------
 
 
+def reassessable(appointment: Appointment) -> bool:
+    """Has a reassessment page: a reassessment visit, or any visit of a plan whose course
+    review spoke (not improving or worse), so the next step need not wait for the plan's
+    own reassessment."""
+    plan = appointment.plan
+    return appointment.is_reassessment or (plan is not None and bool(plan.course_alert))
+
+
 def may_reassess(appointment: Appointment) -> bool:
-    """A completed reassessment visit (its visit recorded) can be reassessed."""
-    return appointment.is_reassessment and appointment.status == Appointment.Status.COMPLETED
+    """A completed visit (its visit recorded) with a reassessment page can be reassessed."""
+    return reassessable(appointment) and appointment.status == Appointment.Status.COMPLETED
 
 
 def record_reassessment(

@@ -201,6 +201,10 @@ def _course_context(request, plan):
     context["reassessments"] = [
         a for a in plan.appointments.all() if a.is_reassessment and user.is_therapist
     ]
+    if context["course_alert"] and user.is_therapist:
+        # The course is not working: reassess at the latest visit, without waiting.
+        done = [a for a in plan.appointments.all() if a.status == Appointment.Status.COMPLETED]
+        context["reassess_now"] = done[-1] if done else None
     return context
 
 

@@ -27,7 +27,7 @@ def get_reassessment_appointment(request, pk):
     """The reassessment appointment, for a therapist who treats the client or health staff.
 
     403 for every other role; 404 for a therapist who does not treat the client, or an
-    appointment that is not a reassessment.
+    appointment with no reassessment page (``reassessments.reassessable``).
     """
     user = request.user
     health = has_health_permission(user)
@@ -38,8 +38,9 @@ def get_reassessment_appointment(request, pk):
             "client__user", "therapist__user", "service", "location", "plan__service"
         ),
         pk=pk,
-        is_reassessment=True,
     )
+    if not reassessments.reassessable(appointment):
+        raise Http404("No such reassessment.")
     if not (health or treats(user, appointment.client)):
         raise Http404("No such reassessment.")
     return appointment

@@ -5,6 +5,7 @@ from unittest import TestCase
 
 import time_machine
 from django.core import mail
+from django.urls import reverse
 
 from bookings import progress
 from bookings.appointments import record_visit
@@ -195,3 +196,20 @@ class CourseReviewTests(ClinicTestCase):
             record_visit(appointment=single, by=self.therapist_user, pain_score=9, now=moment)
         self.assertEqual(Appointment.objects.get(pk=single.pk).status, Appointment.Status.COMPLETED)
         self.assertEqual(mail.outbox, [])
+
+    def test_a_flagged_course_can_be_reassessed_at_once_with_a_letter_suggested(self):
+        self.record(0, 4)
+        self.record(1, 7)
+        self.login(self.therapist_user)
+        page = self.client.get(self.plan.get_absolute_url())
+        url = reverse("bookings:reassessment", args=[self.visits[1].pk])
+        self.assertContains(page, url)
+        response = self.client.post(
+            url, {"pain_now": 7, "activity": "Sitting", "function_start": 5, "function_now": 6}
+        )
+        self.assertRedirects(response, url)
+        page = self.client.get(url)
+        self.assertContains(page, "Letter to the client's doctor (suggested)")
+        # A plan whose course is fine has no reassessment page for its ordinary visits.
+        TreatmentPlan.objects.filter(pk=self.plan.pk).update(course_alert="")
+        self.assertEqual(self.client.get(url).status_code, 404)
