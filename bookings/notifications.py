@@ -127,8 +127,11 @@ def deliver_appointment_message(appointment, kind, *, old_start=None):
     raise ValueError(f"Unknown message kind: {kind!r}")
 
 
-def deliver_plan_message(plan, appointments):
-    """Send the client the list of a plan's visits, with all of them in one calendar file."""
+def deliver_plan_message(plan, appointments, *, renewed=False):
+    """Send the client the list of a plan's visits, with all of them in one calendar file.
+
+    ``renewed``: a maintenance plan booked its next visits (``bookings.maintenance``).
+    """
     client = plan.client
     if not wants_email(client) or not appointments:
         return None
@@ -136,6 +139,7 @@ def deliver_plan_message(plan, appointments):
     context = {
         "client": client,
         "plan": plan,
+        "renewed": renewed,
         "appointments": appointments,
         "appointments_url": _url("bookings:my_appointments"),
         "aftercare": article,

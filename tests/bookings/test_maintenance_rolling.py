@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.management import call_command
 from django.db import connections
 from django.urls import reverse
@@ -93,6 +94,9 @@ class RollingMaintenanceTests(RollingPlanCase):
         self.assertEqual(new.local_start, at(week(10)))
         self.assertEqual((new.plan_sequence, new.is_reassessment, new.status), (6, False, "booked"))
         self.assertEqual(len(self.open_ahead(now)), maintenance.AHEAD)
+        [message] = mail.outbox
+        self.assertEqual(message.subject, "Your next maintenance visits are booked")
+        self.assertIn("you can pause or stop the plan", message.body)
 
     def test_running_twice_books_nothing_more(self):
         now = at(week(4), 12)
