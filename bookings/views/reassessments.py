@@ -63,6 +63,8 @@ def _context(appointment, reassessment):
         "progress": progress,
         "meaningful_change": MEANINGFUL_CHANGE,
         "pain_start": reassessments.pain_at_start(appointment),
+        # No earlier visit of the course: the start is the health form's pain now.
+        "start_from_form": not any(v.appointment_id != appointment.pk for v in visits),
     }
     if reassessment is not None and plan is not None:
         services = reassessments.other_technique_services(plan, appointment.client)

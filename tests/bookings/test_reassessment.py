@@ -97,6 +97,10 @@ class ReassessmentTests(ClinicTestCase):
     def test_without_visits_the_start_is_the_health_forms_pain_now(self):
         Visit.objects.filter(appointment__plan=self.plan).exclude(appointment=self.review).delete()
         self.assertEqual(self.reassess(pain_now=7).pain_start, 8)
+        self.login(self.therapist_user)
+        self.assertContains(
+            self.client.get(self.url), "<strong>8</strong> out of 10 (from the health form)"
+        )
 
     def test_one_point_better_is_not_meaningful_and_two_worse_is_worse(self):
         self.assertFalse(self.reassess(pain_now=6).pain_change.meaningful)
