@@ -1,7 +1,14 @@
 from django.contrib import admin, messages
 
 from bookings import appointments, errors
-from bookings.models import Appointment, CalendarFeed, TreatmentPlan, Visit, VisitAmendment
+from bookings.models import (
+    Appointment,
+    CalendarFeed,
+    Reassessment,
+    TreatmentPlan,
+    Visit,
+    VisitAmendment,
+)
 from clinic.adminhelpers import HistoryAdmin
 from intake.admin import ReadOnlyAdminMixin
 from intake.adminhelpers import HealthFieldsAdminMixin, HealthOnlyAdminMixin
@@ -108,12 +115,42 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
 class TreatmentPlanAdmin(HealthFieldsAdminMixin, HistoryAdmin):
     """Plans; their notes are health data (shown and logged as intakes are)."""
 
-    health_fields = ("notes",)
+    # Whether the course is improving comes from the pain scores: health data too.
+    health_fields = ("notes", "course_alert", "course_alert_at")
     list_display = ["client", "kind", "status", "service", "therapist", "created_at"]
     list_filter = ["kind", "status"]
     search_fields = ["client__first_name", "client__last_name"]
     list_select_related = ["client", "service", "therapist__user"]
     raw_id_fields = ["client", "previous"]
+
+
+@admin.register(Reassessment)
+class ReassessmentAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Reassessments are health data: read-only, with the health-data permission; logged."""
+
+    list_display = ["appointment", "pain_start", "pain_now", "next_step", "by", "at"]
+    list_filter = ["next_step"]
+    list_select_related = ["appointment__client", "appointment__location", "by"]
+    search_fields = ["appointment__client__first_name", "appointment__client__last_name"]
+    fields = [
+        "appointment",
+        "plan",
+        "pain_start",
+        "pain_now",
+        "activity",
+        "function_start",
+        "function_now",
+        "next_step",
+        "follow_up",
+        "by",
+        "at",
+        "decided_at",
+    ]
+    readonly_fields = fields
+    object_detail = "admin reassessment"
+
+    def client_of(self, obj):
+        return obj.appointment.client
 
 
 @admin.register(CalendarFeed)

@@ -24,6 +24,7 @@ from bookings.availability import (
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.models import Appointment, HoldCode, TreatmentPlan, Visit
 from bookings.planning import gap_problems
+from bookings.signals import visit_recorded
 from clinic import clock
 from clinic.models import ClientProfile, Service, Technique, Therapist, User
 from clinic.roles import is_staff_booker
@@ -403,6 +404,9 @@ def record_visit(
     technique and pressure used and the home care given (checked by
     ``bookings.visits.clean_details``). Raises ``BookingError`` when the appointment is
     not open and started, or a detail is wrong; nothing is written then.
+
+    Then ``bookings.signals.visit_recorded`` reviews the course (is it improving?) and
+    keeps a maintenance plan's next visits booked.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -434,4 +438,5 @@ def record_visit(
         log_access(
             by, client=appointment.client, action="change", detail=f"visit notes (visit {visit.pk})"
         )
+        visit_recorded.send(sender=Visit, visit=visit, now=now)
     return visit

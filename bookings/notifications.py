@@ -127,8 +127,11 @@ def deliver_appointment_message(appointment, kind, *, old_start=None):
     raise ValueError(f"Unknown message kind: {kind!r}")
 
 
-def deliver_plan_message(plan, appointments):
-    """Send the client the list of a plan's visits, with all of them in one calendar file."""
+def deliver_plan_message(plan, appointments, *, renewed=False):
+    """Send the client the list of a plan's visits, with all of them in one calendar file.
+
+    ``renewed``: a maintenance plan booked its next visits (``bookings.maintenance``).
+    """
     client = plan.client
     if not wants_email(client) or not appointments:
         return None
@@ -136,6 +139,7 @@ def deliver_plan_message(plan, appointments):
     context = {
         "client": client,
         "plan": plan,
+        "renewed": renewed,
         "appointments": appointments,
         "appointments_url": _url("bookings:my_appointments"),
         "aftercare": article,
@@ -225,3 +229,41 @@ def _review_url(client):
     if current is None:
         return ""
     return _url("intake:review", current.public_id)
+
+
+def deliver_course_notices(plan):
+    """Tell the therapist and the client that the plan's course needs a review.
+
+    The therapist's message names no health detail (the plan page says why); the client's
+    says what the scores show and to see a doctor if pain persists or worsens, so it goes
+    only to an address the client has proved (``ClientProfile.confirmed_email``).
+    Returns the addresses written to.
+    """
+    client = plan.client
+    plan_url = _url("bookings:plan_detail", plan.pk)
+    sent = []
+    therapist = plan.therapist or _latest_therapist(plan)
+    if therapist is not None and therapist.user.email:
+        _send(
+            "course_review_therapist",
+            to=therapist.user.email,
+            context={
+                "therapist": therapist,
+                "client_name": calendars.client_short_name(client),
+                "plan_url": plan_url,
+            },
+        )
+        sent.append(therapist.user.email)
+    if client.confirmed_email:
+        _send(
+            "course_review",
+            to=client.confirmed_email,
+            context={"client": client, "alert": plan.course_alert, "plan_url": plan_url},
+        )
+        sent.append(client.confirmed_email)
+    return sent
+
+
+def _latest_therapist(plan):
+    appointment = plan.appointments.select_related("therapist__user").order_by("-start").first()
+    return appointment.therapist if appointment else None

@@ -91,8 +91,11 @@ def send_hold_notices(appointment_id: int, kind: str) -> bool:
 
 
 @task()
-def send_plan_message(plan_id: int) -> bool:
-    """E-mail the client a booked plan's visits (those still open when the task runs)."""
+def send_plan_message(plan_id: int, renewed: bool = False) -> bool:
+    """E-mail the client a booked plan's visits (those still open when the task runs).
+
+    ``renewed``: a maintenance plan has just booked its next visits.
+    """
     plan = TreatmentPlan.objects.select_related("client__user").filter(pk=plan_id).first()
     if plan is None:
         return False
@@ -101,7 +104,24 @@ def send_plan_message(plan_id: int) -> bool:
         .select_related("location", "therapist__user", "service", "client")
         .order_by("start")
     )
-    return notifications.deliver_plan_message(plan, appointments) is not None
+    return notifications.deliver_plan_message(plan, appointments, renewed=renewed) is not None
+
+
+@task()
+def send_course_notices(plan_id: int) -> bool:
+    """Tell the therapist and the client a course is not improving (or is worse), once.
+
+    ``bookings.reassessments.review_course`` claimed the alert before enqueuing this.
+    """
+    plan = (
+        TreatmentPlan.objects.select_related("client__user", "therapist__user")
+        .filter(pk=plan_id)
+        .exclude(course_alert="")
+        .first()
+    )
+    if plan is None:
+        return False
+    return bool(notifications.deliver_course_notices(plan))
 
 
 def reminder_due(appointment, now):

@@ -8,6 +8,7 @@ from bookings.views import (
     feed,
     plan_review,
     plans,
+    reassessments,
     receipts,
     schedules,
 )
@@ -28,6 +29,21 @@ urlpatterns = [
     path("clients/<int:pk>/chart/", chart.chart, name="chart"),
     path("visits/<int:pk>/edit/", chart.visit_edit, name="visit_edit"),
     path("visits/<int:pk>/amend/", chart.visit_amend, name="visit_amend"),
+    path(
+        "appointments/<int:pk>/reassessment/",
+        reassessments.reassessment,
+        name="reassessment",
+    ),
+    path(
+        "appointments/<int:pk>/reassessment/next/",
+        reassessments.reassessment_next,
+        name="reassessment_next",
+    ),
+    path(
+        "appointments/<int:pk>/reassessment/letter/",
+        reassessments.reassessment_letter,
+        name="reassessment_letter",
+    ),
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/review/", plan_review.plan_review, name="plan_review"),
     path("plans/review/drop/", plan_review.plan_drop, name="plan_drop"),
@@ -36,6 +52,7 @@ urlpatterns = [
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/change/", plans.plan_change, name="plan_change"),
     path("plans/<int:pk>/maintenance/", plans.plan_maintenance, name="plan_maintenance"),
+    path("plans/<int:pk>/rolling/", plans.plan_rolling, name="plan_rolling"),
     path("week/", schedules.therapist_week, name="therapist_week"),
     path("desk/", schedules.front_desk_day, name="front_desk_day"),
     path("checkin/<slug:token>/", checkin.checkin_view, name="checkin"),

@@ -56,7 +56,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import get_date_max
 
-from bookings.models import Appointment, CalendarFeed, TreatmentPlan, Visit, VisitAmendment
+from bookings.models import (
+    Appointment,
+    CalendarFeed,
+    Reassessment,
+    TreatmentPlan,
+    Visit,
+    VisitAmendment,
+)
 from clinic import accounts
 from clinic.models import AccountEvent, ClientProfile, Closure, Role, TimeOff, WorkingHours
 from intake.audit import log_access
@@ -94,6 +101,7 @@ MARKERS = {
     "visit_plan": "MARKER-VISITPLAN-5931",
     "visit_amendment": "MARKER-AMENDMENT-7049",
     "access_log": "MARKER-LOG-6016",
+    "reassessment": "MARKER-REASSESS-5521",
 }
 # The owner's walk must meet each marker somewhere, or not finding them proves nothing.
 # Visit notes are on the chart (and the admin, with the permission).
@@ -168,6 +176,14 @@ EXPECTED = {
     "bookings:plan_detail":        (LOGIN, 200,   404,   404,   200,   200,   200,   200),
     "bookings:plan_change":        (LOGIN, 403,   403,   404,   400,   403,   403,   400),
     "bookings:plan_maintenance":   (LOGIN, 403,   403,   404,   302,   403,   403,   302),
+    # Pause, resume or stop a maintenance plan: whoever may see the plan (an empty POST
+    # is refused with a message and a redirect back to the plan).
+    "bookings:plan_rolling":       (LOGIN, 302,   404,   404,   302,   302,   302,   302),
+    # The reassessment and the letter to the doctor: health data, for the treating
+    # therapist and staff with the health permission; never the client's own page.
+    "bookings:reassessment":       (LOGIN, 403,   403,   404,   200,   403,   403,   200),
+    "bookings:reassessment_next":  (LOGIN, 403,   403,   404,   302,   403,   403,   302),
+    "bookings:reassessment_letter": (LOGIN, 403,  403,   404,   200,   403,   403,   200),
     "bookings:therapist_week":     (LOGIN, 403,   403,   200,   200,   403,   403,   404),
     "bookings:front_desk_day":     (LOGIN, 403,   403,   403,   403,   200,   200,   200),
     # The check-in link and the calendar feed: the secret token in the URL is the key.
@@ -206,6 +222,8 @@ POST_ONLY = {
     "bookings:plan_confirm",
     "bookings:plan_change",
     "bookings:plan_maintenance",
+    "bookings:plan_rolling",
+    "bookings:reassessment_next",
     "bookings:feed_rotate",
     "bookings:feed_revoke",
     "admin:logout",
@@ -253,6 +271,7 @@ ADMIN_MODELS = {
     # Visit notes and their amendments: health data, changed only on the chart's pages.
     "bookings.Visit":              HEALTH_READ_ONLY,
     "bookings.VisitAmendment":     HEALTH_READ_ONLY,
+    "bookings.Reassessment":       HEALTH_READ_ONLY,
     "library.Topic":               RUNS_THE_CLINIC,
     "library.Tag":                 RUNS_THE_CLINIC,
     "library.Article":             RUNS_THE_CLINIC,
@@ -359,6 +378,10 @@ URL_ARGUMENTS = {
     ("bookings:plan_detail", "pk"): "plan.pk",
     ("bookings:plan_change", "pk"): "plan.pk",
     ("bookings:plan_maintenance", "pk"): "plan.pk",
+    ("bookings:plan_rolling", "pk"): "plan.pk",
+    ("bookings:reassessment", "pk"): "reassessment_appointment.pk",
+    ("bookings:reassessment_next", "pk"): "reassessment_appointment.pk",
+    ("bookings:reassessment_letter", "pk"): "reassessment_appointment.pk",
     ("bookings:checkin", "token"): "appointment.checkin_token",
     ("bookings:checkin_result", "token"): "appointment.checkin_token",
     ("bookings:feed", "token"): "feed.token",
@@ -506,6 +529,31 @@ class UrlWalkTests(ClinicTestCase):
             plan=cls.plan,
             plan_sequence=2,
         )
+        # The plan's reassessment, recorded, with the activity the client found hard.
+        cls.reassessment_appointment = make_appointment(
+            cls.ann_profile,
+            cls.carer,
+            cls.service,
+            cls.room,
+            NOW - timedelta(days=3),
+            status=Appointment.Status.COMPLETED,
+            plan=cls.plan,
+            plan_sequence=3,
+            is_reassessment=True,
+        )
+        Visit.objects.create(
+            appointment=cls.reassessment_appointment, pain_score=3, recorded_by=cls.carer.user
+        )
+        cls.reassessment = Reassessment.objects.create(
+            appointment=cls.reassessment_appointment,
+            plan=cls.plan,
+            pain_start=6,
+            pain_now=3,
+            activity=MARKERS["reassessment"],
+            function_start=7,
+            function_now=3,
+            by=cls.carer.user,
+        )
 
         cls.feed = CalendarFeed.objects.create(therapist=cls.carer)
         cls.article = make_article("Moving after a massage")
@@ -577,6 +625,7 @@ class UrlWalkTests(ClinicTestCase):
             "bookings.TreatmentPlan": cls.plan,
             "bookings.Visit": cls.visit,
             "bookings.VisitAmendment": cls.amendment,
+            "bookings.Reassessment": cls.reassessment,
             "bookings.CalendarFeed": cls.feed,
             "library.Article": cls.article,
             "library.Topic": cls.article.topic,

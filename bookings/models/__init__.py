@@ -18,12 +18,14 @@ from bookings.models.appointments import (
 )
 from bookings.models.feeds import CalendarFeed
 from bookings.models.plans import (
+    CourseAlert,
     PlanKind,
     PlanProposalDraft,
     PlanStatus,
     TreatmentPlan,
     TreatmentPlanQuerySet,
 )
+from bookings.models.reassessments import NextStep, Reassessment
 
 __all__ = [
     "MAX_BOOKED_SPAN",
@@ -31,11 +33,14 @@ __all__ = [
     "Appointment",
     "AppointmentQuerySet",
     "CalendarFeed",
+    "CourseAlert",
     "HoldCode",
+    "NextStep",
     "PlanKind",
     "PlanProposalDraft",
     "PlanStatus",
     "PostgresOnlyExclusionConstraint",
+    "Reassessment",
     "TreatmentPlan",
     "TreatmentPlanQuerySet",
     "TsTzRange",

@@ -22,6 +22,17 @@ class PlanStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     COMPLETED = "completed", "Completed"
     CANCELLED = "cancelled", "Cancelled"
+    # Maintenance plans only: the client paused renewals (booked visits stay), or
+    # stopped the plan (its future visits cancelled).
+    PAUSED = "paused", "Paused"
+    STOPPED = "stopped", "Stopped"
+
+
+class CourseAlert(models.TextChoices):
+    """What ``bookings.progress.course_progress`` found, told once per plan (health data)."""
+
+    NOT_IMPROVING = "not_improving", "Not improving"
+    WORSE = "worse", "Worse"
 
 
 class TreatmentPlanQuerySet(models.QuerySet):
@@ -33,8 +44,8 @@ class TreatmentPlanQuerySet(models.QuerySet):
         return self.filter(status=PlanStatus.ACTIVE)
 
     def current(self):
-        """Plans under way or waiting to be booked: what the client's pages list."""
-        return self.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PROPOSED])
+        """Plans under way (paused ones too) or waiting to be booked: the client's pages list them."""
+        return self.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PROPOSED, PlanStatus.PAUSED])
 
     def not_cancelled(self):
         return self.exclude(status=PlanStatus.CANCELLED)
@@ -84,6 +95,16 @@ class TreatmentPlan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    course_alert = models.CharField(
+        max_length=16,
+        choices=CourseAlert.choices,
+        blank=True,
+        help_text="Set once when the course stopped improving or got worse; the client "
+        "and the therapist were told then.",
+    )
+    course_alert_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
 
     objects = TreatmentPlanQuerySet.as_manager()
     history = HistoricalRecords()

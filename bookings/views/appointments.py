@@ -258,6 +258,8 @@ def record_visit(request, pk):
             form.add_error(None, error.message)
         else:
             messages.success(request, "The visit is recorded.")
+            if appointment.is_reassessment:
+                return redirect("bookings:reassessment", pk=appointment.pk)
             return redirect("therapist_today")
     return render(
         request,

@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from bookings import appointments, plans, proposals
+from bookings import appointments, maintenance, plans, proposals
+from bookings.course_forms import RollingPlanForm
 from bookings.errors import BookingError
 from bookings.forms import (
     MaintenanceForm,
     PlanChangeForm,
     PlanForm,
 )
-from bookings.models import Appointment, PlanKind, TreatmentPlan
+from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan
 from bookings.views.common import (
     STAFF,
     client_for_booking,
@@ -30,6 +31,8 @@ from bookings.views.common import (
 from clinic import clock
 from clinic.access import no_store, role_required
 from clinic.models import Role, Service
+from intake.access import can_see_health_data
+from intake.audit import log_access
 from intake.models import Intake
 
 
@@ -128,6 +131,7 @@ def plan_detail(request, pk):
         {
             "plan": plan,
             "progress": plan.progress(),
+            **_course_context(request, plan),
             "change_form": PlanChangeForm(instance=plan) if is_therapist else None,
             "maintenance_form": MaintenanceForm(initial={"service": plan.service})
             if can_follow
@@ -179,4 +183,60 @@ def plan_maintenance(request, pk):
         )
         return redirect(follow_up)
     messages.error(request, "Please check the maintenance plan's details.")
+    return redirect(plan)
+
+
+def _course_context(request, plan):
+    """The course notice (health data: its readers only, logged) and the rolling controls."""
+    user = request.user
+    context = {
+        "course_alert": "",
+        "rolling": plan.kind == PlanKind.MAINTENANCE
+        and plan.status in (PlanStatus.ACTIVE, PlanStatus.PAUSED),
+        "ahead": maintenance.AHEAD,
+    }
+    if plan.course_alert and can_see_health_data(user, plan.client):
+        log_access(user, client=plan.client, action="view", detail=f"plan {plan.pk} course notice")
+        context["course_alert"] = plan.course_alert
+    context["reassessments"] = [
+        a for a in plan.appointments.all() if a.is_reassessment and user.is_therapist
+    ]
+    if context["course_alert"] and user.is_therapist:
+        # The course is not working: reassess at the latest visit, without waiting.
+        done = [a for a in plan.appointments.all() if a.status == Appointment.Status.COMPLETED]
+        context["reassess_now"] = done[-1] if done else None
+    return context
+
+
+ROLLING_DONE = {
+    "pause": "The plan is paused: no new visits are booked. The visits already booked "
+    "stay booked; cancel any you do not want.",
+    "resume": "The plan is running again; its next visits are booked.",
+    "stop": "The plan is stopped and its future visits are cancelled.",
+}
+
+
+@role_required(Role.CLIENT, Role.THERAPIST, *STAFF)
+@no_store
+@require_POST
+def plan_rolling(request, pk):
+    """Pause, resume or stop a maintenance plan (the client, their therapist, the desk)."""
+    plan = get_plan_for_user(request, pk)
+    form = RollingPlanForm(request.POST)
+    if not form.is_valid():
+        for error in form.non_field_errors() or ["Choose pause, resume or stop."]:
+            messages.error(request, error)
+        return redirect(plan)
+    action = form.cleaned_data["action"]
+    workflow = {
+        "pause": maintenance.pause_plan,
+        "resume": maintenance.resume_plan,
+        "stop": maintenance.stop_plan,
+    }[action]
+    try:
+        workflow(plan=plan, by=request.user)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, ROLLING_DONE[action])
     return redirect(plan)

@@ -129,6 +129,8 @@ def client_dashboard(request):
     pain_chart = pain_chart_for(client, now=now)
     if not pain_chart.is_empty:
         log_access(request.user, client=client, action="view", detail="dashboard pain scores")
+    # The course review's notice (bookings.reassessments.review_course), if it spoke.
+    course_alert = plan.course_alert if plan else ""
     intake = Intake.objects.current_for(client)
     today = clock.today()
     tags = ["aftercare"]
@@ -144,6 +146,7 @@ def client_dashboard(request):
             "next_appointment": next_appointment,
             "plan": plan,
             "pain_chart": pain_chart,
+            "course_alert": course_alert,
             "intake": intake,
             "reading": reading_for_intake(intake, tags, limit=3),
         },
