@@ -25,7 +25,8 @@ from bookings.models import Appointment, HoldCode, TreatmentPlan, Visit
 from bookings.planning import gap_problems
 from clinic import clock
 from clinic.models import ClientProfile, Service, Therapist, User
-from clinic.roles import is_staff_booker
+from clinic.roles import is_desk, is_staff_booker
+from intake.access import can_see_health_data
 from intake.audit import log_access
 from intake.eligibility import Eligibility, can_book
 
@@ -344,16 +345,38 @@ def hold_appointment(*, appointment: Appointment) -> Appointment:
     return appointment
 
 
-def release_hold(*, appointment: Appointment) -> Appointment:
+def may_release_hold(user: User, appointment: Appointment) -> bool:
+    """May ``user`` lift ``appointment``'s hold? Front desk, or the treating therapist.
+
+    A day-of hold (an answer to the day-of questions stops the visit) is lifted only by
+    someone who may read those answers and has spoken to the client: the treating
+    therapist, or staff with the health-data permission; never front desk alone.
+    """
+    if appointment.status != Appointment.Status.HELD:
+        return False
+    treating = bool(user.is_therapist) and appointment.therapist.user_id == user.pk
+    if appointment.hold_code == HoldCode.DAY_OF:
+        return treating or (is_desk(user) and can_see_health_data(user, appointment.client))
+    return treating or is_desk(user)
+
+
+def release_hold(*, appointment: Appointment, by: User | None = None) -> Appointment:
     """Lift a hold (front desk, or the treating therapist): the visit goes ahead as booked.
 
     Only while the client's health form allows a visit on the appointment's local date:
-    raises ``NotAllowed`` otherwise, and ``BookingError`` when it is not on hold.
+    raises ``NotAllowed`` otherwise, and ``BookingError`` when it is not on hold or
+    ``by`` may not lift it (:func:`may_release_hold`).
     """
     with transaction.atomic():
         appointment = _locked(appointment)
         if appointment.status != Appointment.Status.HELD:
             raise BookingError("This appointment is not on hold.", code="not_held")
+        if by is not None and not may_release_hold(by, appointment):
+            raise BookingError(
+                "Only the client's therapist can lift this hold, once they have spoken to "
+                "the client.",
+                code="not_yours",
+            )
         _check_allowed(appointment.client, appointment.local_start.date())
         appointment.release_hold()
     return appointment
@@ -406,4 +429,5 @@ def record_visit(
         log_access(
             by, client=appointment.client, action="change", detail=f"visit notes (visit {visit.pk})"
         )
+        transaction.on_commit(partial(outbox.visit_recorded, appointment))
     return visit

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from bookings.views import appointments, booking, checkin, feed, plan_review, plans, schedules
+from bookings.views import (
+    aftercare,
+    appointments,
+    booking,
+    checkin,
+    daycheck,
+    feed,
+    plan_review,
+    plans,
+    schedules,
+)
 
 app_name = "bookings"
 
@@ -14,6 +24,7 @@ urlpatterns = [
     path("appointments/<int:pk>/no-show/", appointments.mark_no_show, name="mark_no_show"),
     path("appointments/<int:pk>/release/", appointments.release_hold, name="release_hold"),
     path("appointments/<int:pk>/visit/", appointments.record_visit, name="record_visit"),
+    path("appointments/<int:pk>/day-check/", daycheck.desk_day_check, name="desk_day_check"),
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/review/", plan_review.plan_review, name="plan_review"),
     path("plans/review/drop/", plan_review.plan_drop, name="plan_drop"),
@@ -26,6 +37,7 @@ urlpatterns = [
     path("desk/", schedules.front_desk_day, name="front_desk_day"),
     path("checkin/<slug:token>/", checkin.checkin_view, name="checkin"),
     path("checkin/<slug:token>/result/", checkin.checkin_result, name="checkin_result"),
+    path("aftercare/<slug:token>/", aftercare.aftercare_view, name="aftercare"),
     path("feed/", feed.feed_settings, name="feed_settings"),
     path("feed/rotate/", feed.feed_rotate, name="feed_rotate"),
     path("feed/revoke/", feed.feed_revoke, name="feed_revoke"),

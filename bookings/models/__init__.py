@@ -14,6 +14,12 @@ from bookings.models.appointments import (
     Visit,
     _new_token,
 )
+from bookings.models.checks import (
+    AftercareAnswer,
+    AftercareCheck,
+    DayOfCheck,
+    DayOfOutcome,
+)
 from bookings.models.feeds import CalendarFeed
 from bookings.models.plans import (
     PlanKind,
@@ -25,9 +31,13 @@ from bookings.models.plans import (
 
 __all__ = [
     "MAX_BOOKED_SPAN",
+    "AftercareAnswer",
+    "AftercareCheck",
     "Appointment",
     "AppointmentQuerySet",
     "CalendarFeed",
+    "DayOfCheck",
+    "DayOfOutcome",
     "HoldCode",
     "PlanKind",
     "PlanProposalDraft",
