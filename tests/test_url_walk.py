@@ -56,7 +56,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import get_date_max
 
-from bookings.models import Appointment, CalendarFeed, TreatmentPlan, Visit
+from bookings.models import (
+    AftercareCheck,
+    Appointment,
+    CalendarFeed,
+    DayOfCheck,
+    TreatmentPlan,
+    Visit,
+)
 from clinic import accounts
 from clinic.models import AccountEvent, ClientProfile, Closure, Role, TimeOff, WorkingHours
 from intake.audit import log_access
@@ -90,6 +97,8 @@ MARKERS = {
     "plan_notes": "MARKER-PLAN-7468",
     "visit_notes": "MARKER-VISIT-2253",
     "access_log": "MARKER-LOG-6016",
+    "day_of_note": "MARKER-DAYOF-3158",
+    "aftercare_note": "MARKER-AFTERCARE-9462",
 }
 # The owner's walk must meet each marker somewhere, or not finding them proves nothing.
 # No page shows visit notes yet (the dashboard shows the scores only).
@@ -148,6 +157,9 @@ EXPECTED = {
     "bookings:mark_no_show":       (LOGIN, 403,   403,   404,   302,   302,   302,   302),
     "bookings:release_hold":       (LOGIN, 403,   403,   404,   302,   302,   302,   302),
     "bookings:record_visit":       (LOGIN, 403,   403,   404,   200,   403,   403,   404),
+    # Front desk asks the day-of questions on arrival (Ann's visit is not today: the
+    # page says so and records nothing).
+    "bookings:desk_day_check":     (LOGIN, 403,   403,   403,   403,   200,   200,   200),
     "bookings:plan_new":           (LOGIN, 200,   200,   403,   403,   200,   200,   200),
     "bookings:plan_review":        (LOGIN, 302,   302,   403,   403,   200,   200,   200),
     "bookings:plan_drop":          (LOGIN, 302,   302,   403,   403,   200,   200,   200),
@@ -165,6 +177,8 @@ EXPECTED = {
     "bookings:feed_rotate":        (LOGIN, 403,   403,   302,   302,   403,   403,   404),
     "bookings:feed_revoke":        (LOGIN, 403,   403,   302,   302,   403,   403,   404),
     "bookings:feed":               (200,   200,   200,   200,   200,   200,   200,   200),
+    # The after-visit reply link: the token is the key; the page never shows a reply.
+    "bookings:aftercare":          (200,   200,   200,   200,   200,   200,   200,   200),
     "library:home":                (200,   200,   200,   200,   200,   200,   200,   200),
     "library:search":              (200,   200,   200,   200,   200,   200,   200,   200),
     "library:topic":               (200,   200,   200,   200,   200,   200,   200,   200),
@@ -238,6 +252,9 @@ ADMIN_MODELS = {
     # Plans: the page, never the therapist's notes (the marker search checks that).
     "bookings.TreatmentPlan":      HEALTH_FIELDS,
     "bookings.CalendarFeed":       RUNS_THE_CLINIC,
+    # The checks around each visit: answers written by the check-in and the reply link.
+    "bookings.DayOfCheck":         HEALTH_READ_ONLY,
+    "bookings.AftercareCheck":     HEALTH_READ_ONLY,
     "library.Topic":               RUNS_THE_CLINIC,
     "library.Tag":                 RUNS_THE_CLINIC,
     "library.Article":             RUNS_THE_CLINIC,
@@ -337,6 +354,8 @@ URL_ARGUMENTS = {
     ("bookings:mark_no_show", "pk"): "appointment.pk",
     ("bookings:release_hold", "pk"): "appointment.pk",
     ("bookings:record_visit", "pk"): "appointment.pk",
+    ("bookings:desk_day_check", "pk"): "appointment.pk",
+    ("bookings:aftercare", "token"): "aftercare.token",
     ("bookings:plan_detail", "pk"): "plan.pk",
     ("bookings:plan_change", "pk"): "plan.pk",
     ("bookings:plan_maintenance", "pk"): "plan.pk",
@@ -471,6 +490,26 @@ class UrlWalkTests(ClinicTestCase):
             plan=cls.plan,
             plan_sequence=2,
         )
+        # The checks around each visit: her day-of answers for the next session, and
+        # her reply after the last one.
+        cls.day_of_check = DayOfCheck.objects.create(
+            appointment=cls.appointment,
+            fever=False,
+            injury=False,
+            calf=False,
+            red_flag=False,
+            painkillers=True,
+            note=MARKERS["day_of_note"],
+            outcome="go_ahead",
+            via="link",
+        )
+        cls.aftercare = AftercareCheck.objects.create(
+            appointment=past,
+            sent_at=NOW - timedelta(days=6),
+            answer="soreness",
+            answered_at=NOW - timedelta(days=6),
+            note=MARKERS["aftercare_note"],
+        )
 
         cls.feed = CalendarFeed.objects.create(therapist=cls.carer)
         cls.article = make_article("Moving after a massage")
@@ -541,6 +580,8 @@ class UrlWalkTests(ClinicTestCase):
             "bookings.Appointment": past,
             "bookings.TreatmentPlan": cls.plan,
             "bookings.CalendarFeed": cls.feed,
+            "bookings.DayOfCheck": cls.day_of_check,
+            "bookings.AftercareCheck": cls.aftercare,
             "library.Article": cls.article,
             "library.Topic": cls.article.topic,
             "auth.Group": Group.objects.get(name=Role.CLINIC_ADMIN),
