@@ -61,7 +61,15 @@ def checkin_view(request, token):
         "other_account": other_account,
     }
     day_valid = day_form is None or day_form.is_valid()
-    if request.method == "POST" and open_for_checkin and form.is_valid() and day_valid:
+    # Answers about how someone is today are theirs to give: not from another account.
+    may_answer = day_form is None or not other_account
+    if (
+        request.method == "POST"
+        and open_for_checkin
+        and may_answer
+        and form.is_valid()
+        and day_valid
+    ):
         if day_form is not None:
             _check, result = checks.record_day_of(
                 appointment,
