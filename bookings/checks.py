@@ -126,9 +126,7 @@ def result_of(check: DayOfCheck) -> DayOfResult:
 
 def _live_conditions() -> dict[str, Condition]:
     codes = [*CATALOG_CODE.values()]
-    rows = Condition.objects.active().filter(urgent=True) | Condition.objects.filter(
-        code__in=codes
-    )
+    rows = Condition.objects.active().filter(urgent=True) | Condition.objects.filter(code__in=codes)
     return {row.code: row for row in rows.order_by("order", "code")}
 
 
@@ -290,5 +288,7 @@ def desk_words(appointment: Appointment, check: DayOfCheck | None) -> str | None
     """
     if check is None:
         return None
-    held = appointment.status == Appointment.Status.HELD and appointment.hold_code == HoldCode.DAY_OF
+    held = (
+        appointment.status == Appointment.Status.HELD and appointment.hold_code == HoldCode.DAY_OF
+    )
     return SPEAK_WORDS if held else GO_AHEAD_WORDS

@@ -289,7 +289,9 @@ def send_aftercare_notice(check_id: int) -> bool:
     """Tell the therapist a client's after-visit reply needs them (no health details)."""
     check = (
         AftercareCheck.objects.select_related(
-            "appointment__client", "appointment__therapist__user", "appointment__location",
+            "appointment__client",
+            "appointment__therapist__user",
+            "appointment__location",
             "appointment__service",
         )
         .filter(pk=check_id)

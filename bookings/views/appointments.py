@@ -24,7 +24,7 @@ from bookings.views.common import (
 )
 from clinic.access import get_own_profile, no_store, role_required
 from clinic.models import Role
-from clinic.roles import is_desk, is_staff_booker
+from clinic.roles import is_staff_booker
 from intake.access import can_see_health_data
 from intake.audit import log_access
 from intake.reading import reading_for_client

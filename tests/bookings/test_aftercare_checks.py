@@ -133,7 +133,9 @@ class SendingTests(AftercareCase):
         walk_in = ClientProfile.objects.create(
             first_name="Wally", last_name="Walkin", email="wally@example.com", phone="020 7946 0999"
         )
-        visit = make_appointment(walk_in, self.ava, self.service, self.room, TUESDAY_10 + timedelta(hours=2))
+        visit = make_appointment(
+            walk_in, self.ava, self.service, self.room, TUESDAY_10 + timedelta(hours=2)
+        )
         make_visit(visit)
         self.assertEqual(self.sweep_at(ENDS + timedelta(hours=27)), 0)
         walk_in.email_confirmed = "wally@example.com"
@@ -172,22 +174,22 @@ class SendingTests(AftercareCase):
         self.assertEqual(len(mail.outbox), 1)
 
     def test_recording_a_visit_late_sends_the_message_at_once(self):
-        with time_machine.travel(ENDS + timedelta(hours=30), tick=False):
-            with self.captureOnCommitCallbacks(execute=True):
-                appointments.record_visit(
-                    appointment=self.appointment, by=self.ava.user, pain_score=3
-                )
+        with (
+            time_machine.travel(ENDS + timedelta(hours=30), tick=False),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            appointments.record_visit(appointment=self.appointment, by=self.ava.user, pain_score=3)
         self.assertEqual(len(mail.outbox), 1)
         self.assertTrue(AftercareCheck.objects.filter(appointment=self.appointment).exists())
 
     @override_settings(TASKS=DUMMY_TASKS)
     def test_recording_a_visit_plans_the_message_for_24_hours_after_the_session(self):
         default_task_backend.clear()
-        with time_machine.travel(ENDS + timedelta(minutes=5), tick=False):
-            with self.captureOnCommitCallbacks(execute=True):
-                appointments.record_visit(
-                    appointment=self.appointment, by=self.ava.user, pain_score=3
-                )
+        with (
+            time_machine.travel(ENDS + timedelta(minutes=5), tick=False),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            appointments.record_visit(appointment=self.appointment, by=self.ava.user, pain_score=3)
         [result] = default_task_backend.results
         self.assertEqual(result.task.name, "send_aftercare_message")
         self.assertEqual(result.task.run_after, ENDS + timedelta(hours=24))
@@ -314,10 +316,16 @@ class ReplyTests(AftercareCase):
 
     def test_another_visits_token_answers_for_that_visit_only(self):
         other = make_appointment(
-            self.other_client_profile, self.ava, self.service, self.room, TUESDAY_10 + timedelta(hours=2)
+            self.other_client_profile,
+            self.ava,
+            self.service,
+            self.room,
+            TUESDAY_10 + timedelta(hours=2),
         )
         other_check = AftercareCheck.objects.create(appointment=other, sent_at=ENDS)
-        self.client.post(reverse("bookings:aftercare", args=[other_check.token]), {"answer": "worse"})
+        self.client.post(
+            reverse("bookings:aftercare", args=[other_check.token]), {"answer": "worse"}
+        )
         self.check.refresh_from_db()
         other_check.refresh_from_db()
         self.assertEqual((self.check.answer, other_check.answer), ("", "worse"))

@@ -21,7 +21,7 @@ MONDAY_11 = utc(2026, 3, 2, 11, 0)  # the day before: the reminder has gone out
 TUESDAY_0930 = utc(2026, 3, 3, 9, 30)  # the client arrives
 
 CLEAR = {"fever": False, "injury": False, "calf": False, "red_flag": False, "painkillers": False}
-POST_CLEAR = {name: "no" for name in CLEAR}
+POST_CLEAR = dict.fromkeys(CLEAR, "no")
 SPEAK = "A therapist must speak to the client before the session"
 
 
@@ -30,7 +30,7 @@ def answers(**yes):
 
 
 def post(**yes):
-    return {**POST_CLEAR, **{name: "yes" for name in yes}}
+    return {**POST_CLEAR, **dict.fromkeys(yes, "yes")}
 
 
 class DayOfResultTests(SimpleTestCase):
@@ -213,7 +213,11 @@ class LinkTests(DayOfCase):
 
     def test_the_token_of_another_visit_answers_for_that_visit_only(self):
         other = make_appointment(
-            self.other_client_profile, self.ava, self.service, self.room, TUESDAY_10 + timedelta(hours=2)
+            self.other_client_profile,
+            self.ava,
+            self.service,
+            self.room,
+            TUESDAY_10 + timedelta(hours=2),
         )
         url = reverse("bookings:checkin", args=[other.checkin_token])
         self.client.post(url, {"changed": "no", **post(fever=True)})
@@ -396,7 +400,9 @@ class DeskTests(DayOfCase):
         detail = reverse("bookings:appointment_detail", args=[self.walk_in_visit.pk])
         response = self.client.get(detail)
         self.assertContains(response, "Stop: speak to the client before the session")
-        self.assertContains(response, "Injury in the last 72 hours: <strong>yes</strong>", html=False)
+        self.assertContains(
+            response, "Injury in the last 72 hours: <strong>yes</strong>", html=False
+        )
         self.assertContains(response, "In their words: Twisted ankle Sunday")
         self.assertTrue(
             HealthDataAccess.objects.filter(
