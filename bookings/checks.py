@@ -272,9 +272,13 @@ def latest_checks(appointments: Iterable[Appointment]) -> dict[int, DayOfCheck]:
     """{appointment id: its latest day-of check} in one query."""
     ids = [appointment.pk for appointment in appointments]
     latest: dict[int, DayOfCheck] = {}
-    for check in DayOfCheck.objects.filter(appointment_id__in=ids).order_by(
-        "appointment_id", "-answered_at", "-pk"
-    ):
+    # Only what the result needs: the answers stay in the table.
+    rows = (
+        DayOfCheck.objects.filter(appointment_id__in=ids)
+        .only("id", "appointment_id", "answered_at", "outcome")
+        .order_by("appointment_id", "-answered_at", "-pk")
+    )
+    for check in rows:
         latest.setdefault(check.appointment_id, check)
     return latest
 
