@@ -166,6 +166,8 @@ class DayOfCheckAdmin(HealthOnlyAdminMixin, ReadOnlyChecksMixin, admin.ModelAdmi
         "red_flag",
         "painkillers",
         "note",
+        "cleared_at",
+        "cleared_by",
     ]
     readonly_fields = fields
     object_detail = "admin day-of check"

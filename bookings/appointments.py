@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bookings import outbox, tasks
@@ -21,7 +22,14 @@ from bookings.availability import (
     find_slot,
 )
 from bookings.errors import BookingError, NotAllowed, SlotTaken
-from bookings.models import Appointment, HoldCode, TreatmentPlan, Visit
+from bookings.models import (
+    Appointment,
+    DayOfCheck,
+    DayOfOutcome,
+    HoldCode,
+    TreatmentPlan,
+    Visit,
+)
 from bookings.planning import gap_problems
 from clinic import clock
 from clinic.models import ClientProfile, Service, Therapist, User
@@ -345,17 +353,25 @@ def hold_appointment(*, appointment: Appointment) -> Appointment:
     return appointment
 
 
+def day_of_stops(appointment: Appointment) -> QuerySet[DayOfCheck]:
+    """The visit's day-of answers that stop it and that no therapist has cleared yet."""
+    return appointment.day_of_checks.filter(cleared_at__isnull=True).exclude(
+        outcome=DayOfOutcome.GO_AHEAD
+    )
+
+
 def may_release_hold(user: User, appointment: Appointment) -> bool:
     """May ``user`` lift ``appointment``'s hold? Front desk, or the treating therapist.
 
-    A day-of hold (an answer to the day-of questions stops the visit) is lifted only by
-    someone who may read those answers and has spoken to the client: the treating
-    therapist, or staff with the health-data permission; never front desk alone.
+    While a day-of answer stops the visit (``day_of_stops``; whatever the hold's code
+    now says), the hold is lifted only by someone who may read those answers and has
+    spoken to the client: the treating therapist, or staff with the health-data
+    permission; never front desk alone.
     """
     if appointment.status != Appointment.Status.HELD:
         return False
     treating = bool(user.is_therapist) and appointment.therapist.user_id == user.pk
-    if appointment.hold_code == HoldCode.DAY_OF:
+    if appointment.hold_code == HoldCode.DAY_OF or day_of_stops(appointment).exists():
         return treating or (is_desk(user) and can_see_health_data(user, appointment.client))
     return treating or is_desk(user)
 
@@ -379,6 +395,8 @@ def release_hold(*, appointment: Appointment, by: User | None = None) -> Appoint
             )
         _check_allowed(appointment.client, appointment.local_start.date())
         appointment.release_hold()
+        # Lifting the hold clears the day-of stops: the therapist has spoken to the client.
+        day_of_stops(appointment).update(cleared_at=timezone.now(), cleared_by=by)
     return appointment
 
 

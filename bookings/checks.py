@@ -269,30 +269,32 @@ def record_day_of(
 
 
 def latest_checks(appointments: Iterable[Appointment]) -> dict[int, DayOfCheck]:
-    """{appointment id: its latest day-of check} in one query."""
+    """{appointment id: its latest day-of check} in one query, with ``pending`` set on it:
+    whether any of the visit's stops waits for a therapist."""
     ids = [appointment.pk for appointment in appointments]
     latest: dict[int, DayOfCheck] = {}
+    pending: set[int] = set()
     # Only what the result needs: the answers stay in the table.
     rows = (
         DayOfCheck.objects.filter(appointment_id__in=ids)
-        .only("id", "appointment_id", "answered_at", "outcome")
+        .only("id", "appointment_id", "answered_at", "outcome", "cleared_at")
         .order_by("appointment_id", "-answered_at", "-pk")
     )
     for check in rows:
         latest.setdefault(check.appointment_id, check)
+        if check.pending:
+            pending.add(check.appointment_id)
+    for appointment_id, check in latest.items():
+        check.visit_pending = appointment_id in pending
     return latest
 
 
-def desk_words(appointment: Appointment, check: DayOfCheck | None) -> str | None:
-    """Front desk's only view of the day-of check: None until answered, then the result.
-
-    "A therapist must speak to the client before the session" while the visit is held
-    for it (a therapist lifts that hold once they have spoken to the client), else
-    "Go ahead". Never which answer.
+def desk_words(check: DayOfCheck | None) -> str | None:
+    """Front desk's only view of the day-of check (``check`` from :func:`latest_checks`):
+    None until answered, then "A therapist must speak to the client before the session"
+    while any stop waits for a therapist (they clear it by lifting the hold), else "Go
+    ahead". Never which answer.
     """
     if check is None:
         return None
-    held = (
-        appointment.status == Appointment.Status.HELD and appointment.hold_code == HoldCode.DAY_OF
-    )
-    return SPEAK_WORDS if held else GO_AHEAD_WORDS
+    return SPEAK_WORDS if check.visit_pending else GO_AHEAD_WORDS

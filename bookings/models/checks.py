@@ -45,6 +45,11 @@ class DayOfCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(default=timezone.now)
+    # A stop waits for a therapist: set when one lifts the hold after speaking to the client.
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-answered_at", "-pk"]
@@ -62,6 +67,11 @@ class DayOfCheck(models.Model):
     @property
     def stops(self):
         return self.outcome != DayOfOutcome.GO_AHEAD
+
+    @property
+    def pending(self):
+        """A stop no therapist has cleared yet."""
+        return self.stops and self.cleared_at is None
 
 
 class AftercareAnswer(models.TextChoices):

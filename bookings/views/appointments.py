@@ -106,15 +106,15 @@ def appointment_detail(request, pk):
 def _checks_context(user, appointment, may_read_health):
     """The checks around this visit: the answers for those who may read health data
     (each showing logged), the day-of result's desk words for everyone else."""
-    day_checks = list(appointment.day_of_checks.select_related("answered_by"))
-    latest = day_checks[0] if day_checks else None
-    after = AftercareCheck.objects.filter(appointment=appointment).first()
+    words = checks.desk_words(checks.latest_checks([appointment]).get(appointment.pk))
     if not may_read_health:
-        return {"day_of_words": checks.desk_words(appointment, latest)}
+        return {"day_of_words": words}
+    day_checks = list(appointment.day_of_checks.select_related("answered_by", "cleared_by"))
+    after = AftercareCheck.objects.filter(appointment=appointment).first()
     if day_checks or (after and after.answered_at):
         log_access(user, client=appointment.client, action="view", detail="visit checks")
     return {
-        "day_of_words": checks.desk_words(appointment, latest),
+        "day_of_words": words,
         "day_checks": [
             {
                 "check": check,

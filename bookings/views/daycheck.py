@@ -53,7 +53,7 @@ def desk_day_check(request, pk):
             "appointment": appointment,
             "form": form,
             "is_open": is_open,
-            "current": checks.desk_words(appointment, latest),
+            "current": checks.desk_words(latest),
         },
         status=400 if request.method == "POST" and is_open and form.errors else 200,
     )

@@ -94,7 +94,7 @@ def front_desk_day(request):
     for appointment in appointments:
         appointment.needs_review = appointment.client_id in needs_review
         appointment.urgent = appointment.client_id in urgent_ids
-        appointment.day_of = checks.desk_words(appointment, day_checks.get(appointment.pk))
+        appointment.day_of = checks.desk_words(day_checks.get(appointment.pk))
         appointment.may_day_check = checks.desk_open(appointment, now)
         columns[appointment.therapist].append(appointment)
     return render(

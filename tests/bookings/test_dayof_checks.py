@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
-from bookings import checks
+from bookings import appointments, checks
 from bookings.models import Appointment, DayOfCheck, DayOfOutcome, HoldCode
 from clinic.models import ClientProfile
 from intake.catalog import SEED_CATALOG
@@ -393,6 +393,27 @@ class DeskTests(DayOfCase):
         page = self._desk_sees()
         row = page[page.index(f"/appointments/{self.walk_in_visit.pk}/") :]
         self.assertIn("Go ahead", row[: row.index("</tr>")])
+
+    def test_a_stop_stays_with_the_therapist_when_another_hold_replaces_its_code(self):
+        self.client.post(self.walk_in_url, post(calf=True))
+        # The health form's re-check holds the visit under its own code meanwhile.
+        self.walk_in_visit.refresh_from_db()
+        self.walk_in_visit.hold(HoldCode.HEALTH_GATE)
+        self.assertFalse(appointments.may_release_hold(self.front_desk_user, self.walk_in_visit))
+        self.assertTrue(appointments.may_release_hold(self.ava.user, self.walk_in_visit))
+        page = self._desk_sees()
+        row = page[page.index(f"/appointments/{self.walk_in_visit.pk}/") :]
+        self.assertIn(SPEAK, row[: row.index("</tr>")])
+
+    def test_lifting_the_hold_clears_the_stop(self):
+        self.client.post(self.walk_in_url, post(fever=True))
+        appointments.release_hold(appointment=self.walk_in_visit, by=self.ava.user)
+        check = DayOfCheck.objects.get(appointment=self.walk_in_visit)
+        self.assertEqual((check.cleared_at, check.cleared_by), (TUESDAY_0930, self.ava.user))
+        # A later hold of another kind is the desk's to lift again.
+        self.walk_in_visit.refresh_from_db()
+        self.walk_in_visit.hold(HoldCode.STAFF)
+        self.assertTrue(appointments.may_release_hold(self.front_desk_user, self.walk_in_visit))
 
     def test_the_therapist_reads_the_answers_and_the_reading_is_logged(self):
         self.client.post(self.walk_in_url, {**post(injury=True), "note": "Twisted ankle Sunday"})
