@@ -2,8 +2,10 @@ from django.contrib import admin, messages
 
 from bookings import appointments, errors
 from bookings.models import (
+    AftercareCheck,
     Appointment,
     CalendarFeed,
+    DayOfCheck,
     Reassessment,
     TreatmentPlan,
     Visit,
@@ -108,7 +110,12 @@ class AppointmentAdmin(HealthFieldsAdminMixin, HistoryAdmin):
 
     @admin.action(description="Lift the hold (if the health form allows the visit)")
     def release_selected(self, request, queryset):
-        self._run(request, queryset, lambda a: appointments.release_hold(appointment=a), "released")
+        self._run(
+            request,
+            queryset,
+            lambda a: appointments.release_hold(appointment=a, by=request.user),
+            "released",
+        )
 
 
 @admin.register(TreatmentPlan)
@@ -223,3 +230,58 @@ class VisitAmendmentAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelA
 
     def client_of(self, obj):
         return obj.visit.appointment.client
+
+
+class ReadOnlyChecksMixin:
+    """Written by the check-in and the reply link only; read with the health permission."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DayOfCheck)
+class DayOfCheckAdmin(HealthOnlyAdminMixin, ReadOnlyChecksMixin, admin.ModelAdmin):
+    """The day-of answers: health data, read-only, each page opened logged."""
+
+    list_display = ["answered_at", "appointment", "outcome", "via"]
+    list_filter = ["outcome", "via"]
+    list_select_related = ["appointment__client", "appointment__therapist__user"]
+    search_fields = ["appointment__client__first_name", "appointment__client__last_name"]
+    fields = [
+        "appointment",
+        "answered_at",
+        "via",
+        "answered_by",
+        "outcome",
+        "fever",
+        "injury",
+        "calf",
+        "red_flag",
+        "painkillers",
+        "note",
+        "cleared_at",
+        "cleared_by",
+    ]
+    readonly_fields = fields
+    object_detail = "admin day-of check"
+    history_detail = "admin day-of check history"
+
+
+@admin.register(AftercareCheck)
+class AftercareCheckAdmin(HealthOnlyAdminMixin, ReadOnlyChecksMixin, admin.ModelAdmin):
+    """The after-visit messages and replies: health data, read-only, each page logged."""
+
+    list_display = ["sent_at", "appointment", "answer", "answered_at", "therapist_told_at"]
+    list_filter = ["answer"]
+    list_select_related = ["appointment__client", "appointment__therapist__user"]
+    search_fields = ["appointment__client__first_name", "appointment__client__last_name"]
+    fields = ["appointment", "sent_at", "answer", "note", "answered_at", "therapist_told_at"]
+    readonly_fields = fields
+    object_detail = "admin after-visit check"
+    history_detail = "admin after-visit check history"

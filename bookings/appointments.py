@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bookings import outbox, tasks, visits
@@ -22,12 +23,20 @@ from bookings.availability import (
     find_slot,
 )
 from bookings.errors import BookingError, NotAllowed, SlotTaken
-from bookings.models import Appointment, HoldCode, TreatmentPlan, Visit
+from bookings.models import (
+    Appointment,
+    DayOfCheck,
+    DayOfOutcome,
+    HoldCode,
+    TreatmentPlan,
+    Visit,
+)
 from bookings.planning import gap_problems
 from bookings.signals import visit_recorded
 from clinic import clock
 from clinic.models import ClientProfile, Service, Technique, Therapist, User
-from clinic.roles import is_staff_booker
+from clinic.roles import is_desk, is_staff_booker
+from intake.access import can_see_health_data
 from intake.audit import log_access
 from intake.eligibility import Eligibility, can_book
 from library.models import Article
@@ -347,18 +356,50 @@ def hold_appointment(*, appointment: Appointment) -> Appointment:
     return appointment
 
 
-def release_hold(*, appointment: Appointment) -> Appointment:
+def day_of_stops(appointment: Appointment) -> QuerySet[DayOfCheck]:
+    """The visit's day-of answers that stop it and that no therapist has cleared yet."""
+    return appointment.day_of_checks.filter(cleared_at__isnull=True).exclude(
+        outcome=DayOfOutcome.GO_AHEAD
+    )
+
+
+def may_release_hold(user: User, appointment: Appointment) -> bool:
+    """May ``user`` lift ``appointment``'s hold? Front desk, or the treating therapist.
+
+    While a day-of answer stops the visit (``day_of_stops``; whatever the hold's code
+    now says), the hold is lifted only by someone who may read those answers and has
+    spoken to the client: the treating therapist, or staff with the health-data
+    permission; never front desk alone.
+    """
+    if appointment.status != Appointment.Status.HELD:
+        return False
+    treating = bool(user.is_therapist) and appointment.therapist.user_id == user.pk
+    if appointment.hold_code == HoldCode.DAY_OF or day_of_stops(appointment).exists():
+        return treating or (is_desk(user) and can_see_health_data(user, appointment.client))
+    return treating or is_desk(user)
+
+
+def release_hold(*, appointment: Appointment, by: User | None = None) -> Appointment:
     """Lift a hold (front desk, or the treating therapist): the visit goes ahead as booked.
 
     Only while the client's health form allows a visit on the appointment's local date:
-    raises ``NotAllowed`` otherwise, and ``BookingError`` when it is not on hold.
+    raises ``NotAllowed`` otherwise, and ``BookingError`` when it is not on hold or
+    ``by`` may not lift it (:func:`may_release_hold`).
     """
     with transaction.atomic():
         appointment = _locked(appointment)
         if appointment.status != Appointment.Status.HELD:
             raise BookingError("This appointment is not on hold.", code="not_held")
+        if by is not None and not may_release_hold(by, appointment):
+            raise BookingError(
+                "Only the client's therapist can lift this hold, once they have spoken to "
+                "the client.",
+                code="not_yours",
+            )
         _check_allowed(appointment.client, appointment.local_start.date())
         appointment.release_hold()
+        # Lifting the hold clears the day-of stops: the therapist has spoken to the client.
+        day_of_stops(appointment).update(cleared_at=timezone.now(), cleared_by=by)
     return appointment
 
 
@@ -439,4 +480,5 @@ def record_visit(
             by, client=appointment.client, action="change", detail=f"visit notes (visit {visit.pk})"
         )
         visit_recorded.send(sender=Visit, visit=visit, now=now)
+        transaction.on_commit(partial(outbox.visit_recorded, appointment))
     return visit

@@ -33,6 +33,12 @@ def reminder_hours():
     return getattr(settings, "BOOKINGS_REMINDER_HOURS", 24)
 
 
+# The after-visit message goes out between these hours after the session's end (real
+# hours, so a change of the clocks in between makes no difference).
+AFTERCARE_FROM_HOURS = 24
+AFTERCARE_UNTIL_HOURS = 48
+
+
 # --- Who gets what ---------------------------------------------------------------------
 
 
@@ -43,6 +49,12 @@ def wants_email(client):
 def wants_reminder(client):
     # The reminder asks about the client's health: only to an address they have proved.
     return bool(client.confirmed_email and client.reminders)
+
+
+def wants_aftercare(client):
+    # It asks how the client feels after a treatment: only to an address they have proved,
+    # and only if they agreed to e-mail about their appointments.
+    return bool(client.confirmed_email and client.contact_by_email)
 
 
 # --- Building and sending ----------------------------------------------------------------
@@ -164,12 +176,42 @@ def deliver_reminder(appointment):
     return _send("reminder", to=client.confirmed_email, context=context)
 
 
+def deliver_aftercare(appointment, check):
+    """The after-visit message: "how do you feel?", with the reply link (``check.token``)."""
+    client = appointment.client
+    article = aftercare_article(client)
+    context = _appointment_context(appointment)
+    context.update(
+        reply_url=_url("bookings:aftercare", check.token),
+        aftercare=article,
+        aftercare_url=_article_url(article),
+    )
+    return _send("aftercare", to=client.confirmed_email, context=context)
+
+
+def deliver_aftercare_notice(check):
+    """Tell the therapist a client's after-visit reply needs them; no health details."""
+    appointment = check.appointment
+    address = appointment.therapist.user.email
+    if not address:
+        return None
+    context = {
+        "appointment": appointment,
+        "therapist": appointment.therapist,
+        "client_name": calendars.client_short_name(appointment.client),
+        "client": appointment.client,
+        "detail_url": _url("bookings:appointment_detail", appointment.pk),
+    }
+    return _send("therapist_aftercare", to=address, context=context)
+
+
 def deliver_therapist_notice(appointment, kind):
     """Tell the therapist a visit needs them before it goes ahead; no health details.
 
     ``kind``: "hold" (the check-in now blocks the visit: it is on hold), "review" (the
-    client updated the health form; the visit stands) or "call" (the client said
-    something changed and has no account: please phone them).
+    client updated the health form; the visit stands), "call" (the client said
+    something changed and has no account: please phone them) or "day_of" (an answer to
+    the day-of questions holds the visit until the therapist has spoken to the client).
     """
     address = appointment.therapist.user.email
     if not address:

@@ -12,7 +12,12 @@ from datetime import timedelta
 from django.utils import timezone
 
 from bookings import notifications
-from bookings.tasks import send_appointment_message, send_plan_message, send_reminder
+from bookings.tasks import (
+    send_aftercare_message,
+    send_appointment_message,
+    send_plan_message,
+    send_reminder,
+)
 
 
 def appointment_booked(appointment):
@@ -68,3 +73,16 @@ def schedule_reminder(appointment):
     return send_reminder.using(run_after=run_after).enqueue(
         appointment.pk, start=appointment.start.isoformat()
     )
+
+
+def visit_recorded(appointment):
+    """Plan the after-visit message for 24 hours after the session, when the backend can
+    defer; at once when that time has passed. The sweep sends any this misses."""
+    if not notifications.wants_aftercare(appointment.client):
+        return None
+    run_after = appointment.end + timedelta(hours=notifications.AFTERCARE_FROM_HOURS)
+    if run_after <= timezone.now():
+        return send_aftercare_message.enqueue(appointment.pk)
+    if not send_aftercare_message.get_backend().supports_defer:
+        return None
+    return send_aftercare_message.using(run_after=run_after).enqueue(appointment.pk)

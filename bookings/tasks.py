@@ -8,6 +8,10 @@ A reminder goes out once, even with several workers and the sweep running at the
 time: the sender first claims it by setting ``reminder_sent_at`` in one conditional
 UPDATE (only if still unset, the appointment still open and still at the start the
 reminder was meant for), and only the one whose UPDATE changed a row sends it.
+
+The after-visit message ("how do you feel?", 24 to 48 hours after a recorded visit)
+goes out once the same way: the sender claims it by inserting the visit's one
+``AftercareCheck`` row, and only the one whose insert succeeded sends it.
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
 from bookings import notifications
-from bookings.models import Appointment, TreatmentPlan
+from bookings.models import AftercareCheck, Appointment, TreatmentPlan
 
 logger = logging.getLogger(__name__)
 
@@ -209,3 +214,109 @@ def sweep_reminders(now=None) -> int:
                 "Reminder for appointment %s failed; the next sweep retries.", appointment_id
             )
     return sent
+
+
+# --- After the visit ------------------------------------------------------------------------
+
+
+def aftercare_window(appointment):
+    """(from, until): 24 to 48 real hours after the session's end."""
+    return (
+        appointment.end + timedelta(hours=notifications.AFTERCARE_FROM_HOURS),
+        appointment.end + timedelta(hours=notifications.AFTERCARE_UNTIL_HOURS),
+    )
+
+
+def aftercare_due(appointment, now):
+    """A recorded visit (completed, with its visit record) inside the window."""
+    opens, closes = aftercare_window(appointment)
+    return (
+        appointment.status == Appointment.Status.COMPLETED
+        and hasattr(appointment, "visit")
+        and opens <= now < closes
+    )
+
+
+def send_aftercare(appointment_id, *, now=None) -> bool:
+    """Send one visit's after-visit message if it is due and nobody has; True if sent."""
+    now = now or timezone.now()
+    appointment = (
+        Appointment.objects.select_related(
+            "client__user", "therapist__user", "service", "location", "visit"
+        )
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appointment is None or not aftercare_due(appointment, now):
+        return False
+    if not notifications.wants_aftercare(appointment.client):
+        return False
+    try:
+        with transaction.atomic():
+            check = AftercareCheck.objects.create(appointment=appointment, sent_at=now)
+    except IntegrityError:
+        return False  # another worker or sweep claimed it
+    try:
+        notifications.deliver_aftercare(appointment, check)
+    except Exception:
+        # Not sent after all: give the claim back so the next sweep tries again.
+        check.delete()
+        raise
+    return True
+
+
+@task()
+def send_aftercare_message(appointment_id: int) -> bool:
+    """The after-visit message for one visit, planned when the visit was recorded."""
+    return send_aftercare(appointment_id)
+
+
+def due_aftercare(now=None):
+    """Recorded visits inside the after-visit window whose message has not gone out."""
+    now = now or timezone.now()
+    return (
+        Appointment.objects.filter(
+            status=Appointment.Status.COMPLETED,
+            visit__isnull=False,
+            aftercare__isnull=True,
+            end__lte=now - timedelta(hours=notifications.AFTERCARE_FROM_HOURS),
+            end__gt=now - timedelta(hours=notifications.AFTERCARE_UNTIL_HOURS),
+            client__contact_by_email=True,
+        )
+        .filter(~Q(client__email="") | Q(client__user__isnull=False))
+        .order_by("end")
+        .values_list("pk", flat=True)
+    )
+
+
+def sweep_aftercare(now=None) -> int:
+    """Send every after-visit message that is due and not yet sent; the number sent."""
+    now = now or timezone.now()
+    sent = 0
+    for appointment_id in due_aftercare(now):
+        try:
+            sent += send_aftercare(appointment_id, now=now)
+        except Exception:
+            logger.exception(
+                "After-visit message for appointment %s failed; the next sweep retries.",
+                appointment_id,
+            )
+    return sent
+
+
+@task()
+def send_aftercare_notice(check_id: int) -> bool:
+    """Tell the therapist a client's after-visit reply needs them (no health details)."""
+    check = (
+        AftercareCheck.objects.select_related(
+            "appointment__client",
+            "appointment__therapist__user",
+            "appointment__location",
+            "appointment__service",
+        )
+        .filter(pk=check_id)
+        .first()
+    )
+    if check is None:
+        return False
+    return notifications.deliver_aftercare_notice(check) is not None

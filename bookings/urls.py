@@ -1,10 +1,12 @@
 from django.urls import path
 
 from bookings.views import (
+    aftercare,
     appointments,
     booking,
     chart,
     checkin,
+    daycheck,
     feed,
     plan_review,
     plans,
@@ -44,6 +46,7 @@ urlpatterns = [
         reassessments.reassessment_letter,
         name="reassessment_letter",
     ),
+    path("appointments/<int:pk>/day-check/", daycheck.desk_day_check, name="desk_day_check"),
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/review/", plan_review.plan_review, name="plan_review"),
     path("plans/review/drop/", plan_review.plan_drop, name="plan_drop"),
@@ -57,6 +60,7 @@ urlpatterns = [
     path("desk/", schedules.front_desk_day, name="front_desk_day"),
     path("checkin/<slug:token>/", checkin.checkin_view, name="checkin"),
     path("checkin/<slug:token>/result/", checkin.checkin_result, name="checkin_result"),
+    path("aftercare/<slug:token>/", aftercare.aftercare_view, name="aftercare"),
     path("feed/", feed.feed_settings, name="feed_settings"),
     path("feed/rotate/", feed.feed_rotate, name="feed_rotate"),
     path("feed/revoke/", feed.feed_revoke, name="feed_revoke"),

@@ -57,8 +57,10 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import get_date_max
 
 from bookings.models import (
+    AftercareCheck,
     Appointment,
     CalendarFeed,
+    DayOfCheck,
     Reassessment,
     TreatmentPlan,
     Visit,
@@ -102,6 +104,8 @@ MARKERS = {
     "visit_amendment": "MARKER-AMENDMENT-7049",
     "access_log": "MARKER-LOG-6016",
     "reassessment": "MARKER-REASSESS-5521",
+    "day_of_note": "MARKER-DAYOF-3158",
+    "aftercare_note": "MARKER-AFTERCARE-9462",
 }
 # The owner's walk must meet each marker somewhere, or not finding them proves nothing.
 # Visit notes are on the chart (and the admin, with the permission).
@@ -168,6 +172,9 @@ EXPECTED = {
     # Only the author may correct notes (within 24 hours): the owner is sent to amend.
     "bookings:visit_edit":         (LOGIN, 404,   404,   403,   200,   403,   403,   302),
     "bookings:visit_amend":        (LOGIN, 404,   404,   403,   200,   403,   403,   200),
+    # Front desk asks the day-of questions on arrival (Ann's visit is not today: the
+    # page says so and records nothing).
+    "bookings:desk_day_check":     (LOGIN, 403,   403,   403,   403,   200,   200,   200),
     "bookings:plan_new":           (LOGIN, 200,   200,   403,   403,   200,   200,   200),
     "bookings:plan_review":        (LOGIN, 302,   302,   403,   403,   200,   200,   200),
     "bookings:plan_drop":          (LOGIN, 302,   302,   403,   403,   200,   200,   200),
@@ -193,6 +200,8 @@ EXPECTED = {
     "bookings:feed_rotate":        (LOGIN, 403,   403,   302,   302,   403,   403,   404),
     "bookings:feed_revoke":        (LOGIN, 403,   403,   302,   302,   403,   403,   404),
     "bookings:feed":               (200,   200,   200,   200,   200,   200,   200,   200),
+    # The after-visit reply link: the token is the key; the page never shows a reply.
+    "bookings:aftercare":          (200,   200,   200,   200,   200,   200,   200,   200),
     "library:home":                (200,   200,   200,   200,   200,   200,   200,   200),
     "library:search":              (200,   200,   200,   200,   200,   200,   200,   200),
     "library:topic":               (200,   200,   200,   200,   200,   200,   200,   200),
@@ -272,6 +281,9 @@ ADMIN_MODELS = {
     "bookings.Visit":              HEALTH_READ_ONLY,
     "bookings.VisitAmendment":     HEALTH_READ_ONLY,
     "bookings.Reassessment":       HEALTH_READ_ONLY,
+    # The checks around each visit: answers written by the check-in and the reply link.
+    "bookings.DayOfCheck":         HEALTH_READ_ONLY,
+    "bookings.AftercareCheck":     HEALTH_READ_ONLY,
     "library.Topic":               RUNS_THE_CLINIC,
     "library.Tag":                 RUNS_THE_CLINIC,
     "library.Article":             RUNS_THE_CLINIC,
@@ -375,6 +387,8 @@ URL_ARGUMENTS = {
     ("bookings:chart", "pk"): "ann_profile.pk",
     ("bookings:visit_edit", "pk"): "visit.pk",
     ("bookings:visit_amend", "pk"): "visit.pk",
+    ("bookings:desk_day_check", "pk"): "appointment.pk",
+    ("bookings:aftercare", "token"): "aftercare.token",
     ("bookings:plan_detail", "pk"): "plan.pk",
     ("bookings:plan_change", "pk"): "plan.pk",
     ("bookings:plan_maintenance", "pk"): "plan.pk",
@@ -554,6 +568,26 @@ class UrlWalkTests(ClinicTestCase):
             function_now=3,
             by=cls.carer.user,
         )
+        # The checks around each visit: her day-of answers for the next session, and
+        # her reply after the last one.
+        cls.day_of_check = DayOfCheck.objects.create(
+            appointment=cls.appointment,
+            fever=False,
+            injury=False,
+            calf=False,
+            red_flag=False,
+            painkillers=True,
+            note=MARKERS["day_of_note"],
+            outcome="go_ahead",
+            via="link",
+        )
+        cls.aftercare = AftercareCheck.objects.create(
+            appointment=past,
+            sent_at=NOW - timedelta(days=6),
+            answer="soreness",
+            answered_at=NOW - timedelta(days=6),
+            note=MARKERS["aftercare_note"],
+        )
 
         cls.feed = CalendarFeed.objects.create(therapist=cls.carer)
         cls.article = make_article("Moving after a massage")
@@ -627,6 +661,8 @@ class UrlWalkTests(ClinicTestCase):
             "bookings.VisitAmendment": cls.amendment,
             "bookings.Reassessment": cls.reassessment,
             "bookings.CalendarFeed": cls.feed,
+            "bookings.DayOfCheck": cls.day_of_check,
+            "bookings.AftercareCheck": cls.aftercare,
             "library.Article": cls.article,
             "library.Topic": cls.article.topic,
             "auth.Group": Group.objects.get(name=Role.CLINIC_ADMIN),

@@ -16,6 +16,12 @@ from bookings.models.appointments import (
     VisitAmendment,
     _new_token,
 )
+from bookings.models.checks import (
+    AftercareAnswer,
+    AftercareCheck,
+    DayOfCheck,
+    DayOfOutcome,
+)
 from bookings.models.feeds import CalendarFeed
 from bookings.models.plans import (
     CourseAlert,
@@ -30,10 +36,14 @@ from bookings.models.reassessments import NextStep, Reassessment
 __all__ = [
     "MAX_BOOKED_SPAN",
     "VISIT_EDIT_WINDOW",
+    "AftercareAnswer",
+    "AftercareCheck",
     "Appointment",
     "AppointmentQuerySet",
     "CalendarFeed",
     "CourseAlert",
+    "DayOfCheck",
+    "DayOfOutcome",
     "HoldCode",
     "NextStep",
     "PlanKind",

@@ -115,6 +115,10 @@ class HoldCode(models.TextChoices):
         "health_gate",
         "Waiting for a therapist: the health form does not allow this visit yet.",
     )
+    DAY_OF = (
+        "day_of",
+        "A therapist must speak to the client before the session.",
+    )
     STAFF = "staff", "Held by the clinic."
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from bookings import appointments, receipts
+from bookings import aftercare, appointments, checks, receipts
 from bookings.availability import (
     slots_for_move,
 )
@@ -18,14 +18,14 @@ from bookings.forms import (
     RescheduleForm,
     VisitForm,
 )
-from bookings.models import Appointment, TreatmentPlan
+from bookings.models import AftercareCheck, Appointment, DayOfCheck, TreatmentPlan
 from bookings.views.common import (
     STAFF,
     get_appointment_for_user,
 )
 from clinic.access import get_own_profile, no_store, role_required
 from clinic.models import Role
-from clinic.roles import is_desk, is_staff_booker
+from clinic.roles import is_staff_booker
 from intake.access import can_see_chart, can_see_health_data
 from intake.audit import log_access
 from intake.reading import reading_for_client
@@ -84,17 +84,19 @@ def appointment_detail(request, pk):
         may_release_hold = verdict.allowed
         if not verdict.allowed:
             hold_refusal = _hold_refusal(user, appointment, verdict)
+    may_read_health = can_see_health_data(user, appointment.client)
     return render(
         request,
         "bookings/appointment_detail.html",
         {
+            **_checks_context(user, appointment, may_read_health),
             "appointment": appointment,
             "may_release_hold": may_release_hold,
             "hold_refusal": hold_refusal,
             "is_own": appointment.client.user_id == user.pk,
             "is_staff": is_staff_booker(user),
             # A cancellation reason may be about the client's health (their own words).
-            "may_read_reason": can_see_health_data(user, appointment.client),
+            "may_read_reason": may_read_health,
             "may_reschedule": appointment.client_may_reschedule(now)
             or (is_staff_booker(user) and appointment.is_open),
             "may_cancel": appointment.client_may_cancel(now)
@@ -110,6 +112,36 @@ def appointment_detail(request, pk):
             "safety": _safety_for(request, appointment, detail="appointment safety"),
         },
     )
+
+
+def _checks_context(user, appointment, may_read_health):
+    """The checks around this visit: the answers for those who may read health data
+    (each showing logged), the day-of result's desk words for everyone else."""
+    words = checks.desk_words(checks.latest_checks([appointment]).get(appointment.pk))
+    if not may_read_health:
+        return {"day_of_words": words}
+    day_checks = list(appointment.day_of_checks.select_related("answered_by", "cleared_by"))
+    after = AftercareCheck.objects.filter(appointment=appointment).first()
+    if day_checks or (after and after.answered_at):
+        log_access(user, client=appointment.client, action="view", detail="visit checks")
+    return {
+        "day_of_words": words,
+        "day_checks": [
+            {
+                "check": check,
+                "result": checks.result_of(check),
+                "answers": [
+                    (DayOfCheck._meta.get_field(name).verbose_name, getattr(check, name))
+                    for name in checks.ANSWERS
+                ],
+            }
+            for check in day_checks
+        ],
+        "aftercare_check": after,
+        "aftercare_result": (
+            aftercare.aftercare_result(after.answer) if after and after.answer else None
+        ),
+    }
 
 
 @login_required
@@ -194,9 +226,7 @@ def _is_treating_therapist(user, appointment):
 
 
 def _may_release_hold(user, appointment):
-    return (
-        is_desk(user) or _is_treating_therapist(user, appointment)
-    ) and appointment.status == Appointment.Status.HELD
+    return appointments.may_release_hold(user, appointment)
 
 
 def _hold_refusal(user, appointment, eligibility):
@@ -216,7 +246,7 @@ def _hold_refusal(user, appointment, eligibility):
 def release_hold(request, pk):
     appointment = get_appointment_for_user(request, pk)
     try:
-        appointments.release_hold(appointment=appointment)
+        appointments.release_hold(appointment=appointment, by=request.user)
     except NotAllowed as refusal:
         messages.error(request, _hold_refusal(request.user, appointment, refusal.eligibility))
     except BookingError as error:

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from bookings import checkin
-from bookings.models import Appointment
+from bookings import checkin, checks
+from bookings.models import Appointment, DayOfCheck
 from clinic.access import no_store, role_required
 from clinic.models import Role, Therapist
 
@@ -47,14 +47,50 @@ def checkin_view(request, token):
         and has_account
         and request.user.pk != appointment.client.user_id
     )
-    form = checkin.CheckinForm(request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = checkin.CheckinForm(data)
+    # The questions about "today" join the check-in from the day before the visit.
+    day_form = checks.DayOfForm(data) if checks.link_open(appointment) else None
     context = {
         "appointment": appointment,
         "form": form,
+        "day_form": day_form,
+        "day_opens_at": checks.link_opens_at(appointment),
+        "day_answered": appointment.day_of_checks.exists(),
         "open_for_checkin": open_for_checkin,
         "other_account": other_account,
     }
-    if request.method == "POST" and open_for_checkin and form.is_valid():
+    day_valid = day_form is None or day_form.is_valid()
+    # Answers about how someone is today are theirs to give: not from another account.
+    may_answer = day_form is None or not other_account
+    if (
+        request.method == "POST"
+        and open_for_checkin
+        and may_answer
+        and form.is_valid()
+        and day_valid
+    ):
+        if day_form is not None:
+            _check, result = checks.record_day_of(
+                appointment,
+                day_form.answers(),
+                via=DayOfCheck.Via.LINK,
+                by=request.user,
+                note=day_form.cleaned_data["note"],
+            )
+            if not result.go_ahead:
+                appointment.refresh_from_db()
+                return render(
+                    request,
+                    "bookings/checkin/day_of_result.html",
+                    {
+                        "appointment": appointment,
+                        "result": result,
+                        "location": appointment.location,
+                        "changed": form.cleaned_data["changed"] == checkin.YES,
+                        "update_url": reverse("intake:update") if has_account else "",
+                    },
+                )
         if form.cleaned_data["changed"] == checkin.NO:
             verdict = checkin.confirm_no_change(appointment)
             if verdict.allowed:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from bookings import checks
 from bookings.forms import (
     DayForm,
 )
@@ -89,10 +90,16 @@ def front_desk_day(request):
     # Red flags no therapist has acted on, whoever's day they are: walk-ins included.
     urgent = [intake.client for intake in Intake.objects.urgent().select_related("client")]
     urgent_ids = {client.pk for client in urgent}
+    # The day-of check: its result only ("Go ahead" or "a therapist must speak to the
+    # client"), and a "Check in" action for today's visits that are still open.
+    day_checks = checks.latest_checks(appointments)
+    now = timezone.now()
     columns = defaultdict(list)
     for appointment in appointments:
         appointment.needs_review = appointment.client_id in needs_review
         appointment.urgent = appointment.client_id in urgent_ids
+        appointment.day_of = checks.desk_words(day_checks.get(appointment.pk))
+        appointment.may_day_check = checks.desk_open(appointment, now)
         columns[appointment.therapist].append(appointment)
     return render(
         request,

@@ -11,14 +11,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from bookings.models import Appointment, TreatmentPlan
+from bookings.aftercare import CONCERNS
+from bookings.models import AftercareCheck, Appointment, TreatmentPlan
 from bookings.painhistory import pain_chart_for
 from bookings.timeutils import local_day_bounds
 from clinic import clock
 from clinic.access import get_client_for_staff, get_own_profile, no_store, role_required
 from clinic.models import Location, Role, Service, Therapist
 from intake.access import chart_client_ids
-from intake.audit import log_access
+from intake.audit import log_access, log_reads
 from intake.eligibility import public_status
 from intake.models import Intake
 from intake.reading import reading_for_intake
@@ -92,10 +93,28 @@ def therapist_today(request):
     first = lambda a: (a.review_intake is None, a.start)  # noqa: E731
     todays = sorted((a for a in appointments if a.start < end), key=first)
     later = sorted((a for a in appointments if a.start >= end), key=first)
+    # After-visit replies of the last week that need this therapist (worse, lasting, or
+    # a red flag): the names and a link; the reply itself is on the appointment page.
+    replies = list(
+        AftercareCheck.objects.filter(
+            appointment__therapist=therapist,
+            answer__in=CONCERNS,
+            answered_at__gte=timezone.now() - timedelta(days=UPCOMING_DAYS),
+        )
+        .select_related("appointment__client", "appointment__location")
+        .order_by("-answered_at")
+    )
+    if replies:
+        log_reads(
+            request.user,
+            [(reply.appointment.client_id, None) for reply in replies],
+            detail="therapist today: after-visit replies",
+        )
     return render(
         request,
         "clinic/therapist_today.html",
         {
+            "replies": replies,
             "therapist": therapist,
             "today": today,
             "todays": todays,

@@ -17,6 +17,8 @@ from tests.intake.factories import make_intake
 
 TUESDAY_10 = utc(2026, 3, 3, 10, 0)
 NOW = utc(2026, 3, 2, 11, 0)  # the day before, when the reminder has gone out
+# The day-of questions (tests/bookings/test_dayof_checks.py), all answered "no".
+DAY_OF_CLEAR = {"fever": "no", "injury": "no", "calf": "no", "red_flag": "no", "painkillers": "no"}
 
 
 @override_settings(SITE_URL="https://clinic.example")
@@ -67,32 +69,32 @@ class CheckinTests(ClinicTestCase):
         self.assertIsNone(self.refreshed().checkin_confirmed_at)
 
     def test_no_change_confirms_the_check_in(self):
-        response = self.client.post(self.url, {"changed": "no"})
+        response = self.client.post(self.url, {"changed": "no", **DAY_OF_CLEAR})
         self.assertRedirects(response, self.url)
         self.assertEqual(self.refreshed().checkin_confirmed_at, NOW)
         self.assertContains(self.client.get(self.url), "you are checked in")
 
     def test_no_change_releases_a_visit_held_for_the_check_in(self):
         self.hold_for_checkin()
-        self.client.post(self.url, {"changed": "no"})
+        self.client.post(self.url, {"changed": "no", **DAY_OF_CLEAR})
         appointment = self.refreshed()
         self.assertEqual(appointment.status, Appointment.Status.BOOKED)
         self.assertEqual(appointment.hold_code, "")
 
     def test_no_change_keeps_a_hold_that_staff_placed(self):
         self.appointment.hold(HoldCode.STAFF)
-        self.client.post(self.url, {"changed": "no"})
+        self.client.post(self.url, {"changed": "no", **DAY_OF_CLEAR})
         self.assertEqual(self.refreshed().status, Appointment.Status.HELD)
 
     def test_no_change_with_an_expired_form_holds_the_visit_and_says_what_next(self):
         Intake.objects.filter(client=self.client_profile).update(completed_at=utc(2025, 2, 1, 9, 0))
-        response = self.client.post(self.url, {"changed": "no"})
+        response = self.client.post(self.url, {"changed": "no", **DAY_OF_CLEAR})
         self.assertContains(response, "Your visit is on hold.")
         self.assertContains(response, "Please update your health form")
         self.assertEqual(self.refreshed().hold_code, HoldCode.REVIEW)
 
     def test_a_change_sends_a_client_with_an_account_to_update_the_health_form(self):
-        response = self.client.post(self.url, {"changed": "yes"})
+        response = self.client.post(self.url, {"changed": "yes", **DAY_OF_CLEAR})
         expected = f"{reverse('intake:update')}?next={quote(self.result_url, safe='')}"
         self.assertRedirects(response, expected, fetch_redirect_response=False)
         self.assertEqual(self.refreshed().status, Appointment.Status.BOOKED)
@@ -105,7 +107,7 @@ class CheckinTests(ClinicTestCase):
 
     def test_a_change_from_someone_logged_in_as_another_client_does_not_open_their_form(self):
         self.login(self.other_client_user)
-        response = self.client.post(self.url, {"changed": "yes"})
+        response = self.client.post(self.url, {"changed": "yes", **DAY_OF_CLEAR})
         self.assertContains(response, "This visit belongs to another account.")
 
     def test_a_change_without_an_account_asks_for_a_call_and_tells_the_therapist(self):
@@ -117,7 +119,7 @@ class CheckinTests(ClinicTestCase):
         )
         url = reverse("bookings:checkin", args=[appointment.checkin_token])
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(url, {"changed": "yes"})
+            response = self.client.post(url, {"changed": "yes", **DAY_OF_CLEAR})
         self.assertContains(
             response, "Please call us on <strong>020 7946 0001</strong>", html=False
         )
@@ -131,7 +133,7 @@ class CheckinTests(ClinicTestCase):
 
     def test_a_cancelled_visit_cannot_be_checked_in(self):
         self.appointment.cancel(by=self.client_user)
-        response = self.client.post(self.url, {"changed": "no"})
+        response = self.client.post(self.url, {"changed": "no", **DAY_OF_CLEAR})
         self.assertContains(response, "can no longer be checked in online")
         self.assertIsNone(self.refreshed().checkin_confirmed_at)
 

@@ -134,8 +134,9 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
             self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0)
         )
         self.login(self.front_desk_user)
-        # Six, and one for the urgent red-flag list at the top of the day.
-        with self.assertNumQueries(7):
+        # Six, one for the urgent red-flag list at the top of the day, and one for the
+        # day-of checks' results.
+        with self.assertNumQueries(8):
             self.client.get(self.url)
         other = make_therapist("ben@example.com", location=self.location)
         from clinic.models import Room
@@ -145,5 +146,5 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
             make_appointment(
                 self.other_client_profile, other, self.service, room, utc(2026, 3, 10, hour, 0)
             )
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             self.client.get(self.url)

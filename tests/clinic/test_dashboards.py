@@ -76,8 +76,9 @@ class TherapistTodayTests(ClinicTestCase):
         make_appointment(
             self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0)
         )
-        # Nine, and one for which clients' charts the therapist may open.
-        with self.assertNumQueries(10):
+        # Nine, one for which clients' charts the therapist may open, and one for the
+        # after-visit replies that need the therapist.
+        with self.assertNumQueries(11):
             self.client.get(self.url)
         for hour in (11, 13, 15):
             make_appointment(
@@ -87,8 +88,9 @@ class TherapistTodayTests(ClinicTestCase):
                 self.room,
                 utc(2026, 3, 10, hour, 0),
             )
-        # Nine, and one for which clients' charts the therapist may open.
-        with self.assertNumQueries(10):
+        # Nine, one for which clients' charts the therapist may open, and one for the
+        # after-visit replies that need the therapist.
+        with self.assertNumQueries(11):
             self.client.get(self.url)
 
 
