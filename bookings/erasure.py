@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q
-
 from bookings.export import APPOINTMENT_TASKS, PLAN_TASK
 from bookings.models import Appointment, PlanProposalDraft, TreatmentPlan, Visit
 from clinic.export import task_rows
@@ -38,10 +36,8 @@ def erase_client(client: ClientProfile, *, by, now: datetime) -> None:
     TreatmentPlan.objects.filter(client=client).delete()
     Appointment.history.filter(id__in=ids).delete()
     TreatmentPlan.history.filter(id__in=plans).delete()
-    for row in task_rows([*APPOINTMENT_TASKS, PLAN_TASK], filters=Q()):
-        args = (row.args_kwargs or {}).get("args") or [None]
-        if args[0] in (plans if row.task_path == PLAN_TASK else ids):
-            row.delete()
+    task_rows(APPOINTMENT_TASKS, first_args=ids).delete()
+    task_rows([PLAN_TASK], first_args=plans).delete()
 
 
 def purge_records(client: ClientProfile) -> int:

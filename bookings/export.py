@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from bookings.models import Appointment, TreatmentPlan, Visit
 from clinic.export import Section, message_row, plain, task_rows
 from clinic.models import ClientProfile
@@ -74,19 +72,17 @@ def _visit(visit: Visit) -> dict[str, Any]:
 def messages(client: ClientProfile, appointment_ids: set[int], plan_ids: set[int]):
     """Booking e-mails and reminders for the client's own appointments and plans."""
     found = []
-    for row in task_rows([*APPOINTMENT_TASKS, PLAN_TASK], filters=Q()):
-        args = (row.args_kwargs or {}).get("args") or []
-        if not args:
-            continue
-        if row.task_path == PLAN_TASK:
-            if args[0] in plan_ids:
-                found.append(message_row(row, kind="plan booked", about=f"plan {args[0]}"))
-        elif args[0] in appointment_ids:
-            kind = APPOINTMENT_TASKS[row.task_path]
-            if len(args) > 1 and isinstance(args[1], str):
-                kind = f"{kind}: {args[1]}"
-            found.append(message_row(row, kind=kind, about=f"appointment {args[0]}"))
-    return found
+    for row in task_rows(APPOINTMENT_TASKS, first_args=appointment_ids):
+        args = row.args_kwargs["args"]
+        kind = APPOINTMENT_TASKS[row.task_path]
+        if len(args) > 1 and isinstance(args[1], str):
+            kind = f"{kind}: {args[1]}"
+        found.append(message_row(row, kind=kind, about=f"appointment {args[0]}"))
+    for row in task_rows([PLAN_TASK], first_args=plan_ids):
+        found.append(
+            message_row(row, kind="plan booked", about=f"plan {row.args_kwargs['args'][0]}")
+        )
+    return sorted(found, key=lambda message: message["queued_at"])
 
 
 def client_sections(client: ClientProfile) -> list[Section]:

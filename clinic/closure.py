@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinic.dates import add_years
+from clinic.export import ACCOUNT_TASK, task_rows
 from clinic.models import AccountEvent, ClientProfile, User
 
 
@@ -115,6 +116,9 @@ def erase_profile(client: ClientProfile, *, by, now: datetime, plan: KeepPlan) -
         AccountEvent.objects.filter(actor=user).update(actor_name="the client", actor_email=ref)
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username__in=addresses).delete()
+    for row in task_rows([ACCOUNT_TASK]):
+        if str((row.args_kwargs or {}).get("kwargs", {}).get("to", "")).lower() in addresses:
+            row.delete()
     if not plan.keeps_name:
         client.first_name, client.last_name = "Closed", "account"
         LogEntry.objects.filter(

@@ -62,15 +62,19 @@ def plain(value: Any) -> Any:
     return value
 
 
-def task_rows(task_paths, *, filters: Q):
-    """The outbox's rows (django-tasks-db) for ``task_paths`` that match ``filters``.
+def task_rows(task_paths, *, first_args=None, filters: Q | None = None):
+    """The outbox's rows (django-tasks-db) for ``task_paths``, those whose first argument
+    is in ``first_args`` (a primary key, or an e-mail's kind) if given.
 
     Every e-mail the clinic sends goes through a background task; the task's row (what
     was sent, when, and whether it went) is the record of messages the project keeps.
     """
-    return DBTaskResult.objects.filter(Q(task_path__in=task_paths) & filters).order_by(
-        "enqueued_at"
-    )
+    rows = DBTaskResult.objects.filter(task_path__in=task_paths)
+    if first_args is not None:
+        rows = rows.filter(args_kwargs__args__0__in=list(first_args))
+    if filters is not None:
+        rows = rows.filter(filters)
+    return rows.order_by("enqueued_at")
 
 
 def message_row(row, *, kind: str, about: str) -> dict[str, Any]:
@@ -98,7 +102,7 @@ def account_messages(client: ClientProfile) -> list[dict[str, Any]]:
     addresses = _addresses(client)
     if not addresses:
         return []
-    rows = task_rows([ACCOUNT_TASK], filters=Q())
+    rows = task_rows([ACCOUNT_TASK])
     messages = []
     for row in rows:
         kwargs = (row.args_kwargs or {}).get("kwargs", {})
@@ -147,7 +151,11 @@ def client_sections(client: ClientProfile) -> list[Section]:
     events = []
     if user is not None:
         events = [
-            {"at": plain(e.at), "event": e.get_action_display(), "by": e.actor_name or e.actor_email}
+            {
+                "at": plain(e.at),
+                "event": e.get_action_display(),
+                "by": e.actor_name or e.actor_email,
+            }
             for e in AccountEvent.objects.filter(target=user).order_by("at")
         ]
     return [

@@ -168,4 +168,5 @@ class CloseAccountForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.add_input(Submit("close", "Ask to close my account", css_class="btn-danger"))

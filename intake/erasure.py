@@ -8,7 +8,6 @@ its keeping period ends, with the client's own name and address taken off their 
 from __future__ import annotations
 
 from django.core.files.storage import default_storage
-from django.db.models import Q
 
 from clinic.export import task_rows
 from clinic.models import ClientProfile
@@ -26,9 +25,7 @@ def erase_client(client: ClientProfile, *, reference: str) -> list[str]:
         )
     )
     reviews = list(Review.objects.filter(intake__client=client).values_list("pk", flat=True))
-    for row in task_rows([DECISION_TASK], filters=Q()):
-        if (row.args_kwargs or {}).get("args", [None])[0] in reviews:
-            row.delete()
+    task_rows([DECISION_TASK], first_args=reviews).delete()
     Intake.objects.filter(client=client).delete()
     if client.user_id:
         HealthDataAccess.objects.filter(client=client, user=client.user).update(

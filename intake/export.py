@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db.models import Q
-
 from clinic.export import ExportFile, Section, message_row, plain, task_rows
 from clinic.models import ClientProfile
 from intake.models import Clearance, Condition, HealthDataAccess, Intake, Review
@@ -126,18 +124,18 @@ def access_log(client: ClientProfile) -> list[dict[str, Any]]:
 
 
 def decision_messages(client: ClientProfile) -> list[dict[str, Any]]:
-    reviews = dict(Review.objects.filter(intake__client=client).values_list("pk", "intake__version"))
+    reviews = dict(
+        Review.objects.filter(intake__client=client).values_list("pk", "intake__version")
+    )
     if not reviews:
         return []
-    rows = task_rows([DECISION_TASK], filters=Q())
     return [
         message_row(
             row,
             kind="decision on your health form",
             about=f"health form version {reviews[row.args_kwargs['args'][0]]}",
         )
-        for row in rows
-        if (row.args_kwargs or {}).get("args") and row.args_kwargs["args"][0] in reviews
+        for row in task_rows([DECISION_TASK], first_args=reviews)
     ]
 
 

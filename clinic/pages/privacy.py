@@ -110,7 +110,7 @@ def client_export(request, public_id):
 def close_account_request(request):
     """The client asks to close their account, after a confirmation step."""
     client = get_own_profile(request)
-    form = CloseAccountForm(request.POST or None)
+    form = CloseAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and client.closure_requested_at is None and form.is_valid():
         closure.request_closure(client, by=request.user)
         messages.success(

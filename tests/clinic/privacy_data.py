@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -122,3 +123,12 @@ def fill_client(case, profile, *, marker, therapist, room, now=None):
         "upcoming": upcoming,
         "cancelled": cancelled,
     }
+
+
+def restore_documents():
+    """Put back the letters an earlier test's erasure deleted: files outlive rollbacks."""
+    for clearance in Clearance.objects.exclude(document=""):
+        path = Path(clearance.document.path)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(DOCUMENT)

@@ -222,8 +222,7 @@ class FrontDeskMakesACopyTests(ClinicTestCase):
     def test_wrong_dates_at_the_health_form_do_not_count_against_the_copy(self):
         intake = self.data["intake"]
         HealthDataAccess.objects.bulk_create(
-            HealthDataAccess(client=self.walk_in, intake=intake, action="refused")
-            for _ in range(5)
+            HealthDataAccess(client=self.walk_in, intake=intake, action="refused") for _ in range(5)
         )
         self.login(self.front_desk_user)
         response = self.post_birth_date("1980-05-17")
