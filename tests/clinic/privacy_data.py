@@ -29,11 +29,11 @@ def task_row(task_path, args=(), kwargs=None):
     )
 
 
-def fill_client(case, profile, *, marker, therapist, room, now=None):
+def fill_client(case, profile, *, marker, therapist, room, now=None, shift=0):
     """Two health-form versions, a decision, a clearance with its letter, a plan, a past
     visit with notes, an upcoming appointment, log rows and sent e-mails; ``marker`` in
-    every free-text field."""
-    now = now or timezone.now()
+    every free-text field. ``shift`` hours move the visits off another client's."""
+    now = (now or timezone.now()) + timedelta(hours=shift)
     profile.date_of_birth = date(1980, 5, 17)
     profile.save(update_fields=["date_of_birth"])
     make_intake(profile, medications=f"old {marker}")

@@ -91,6 +91,7 @@ class OwnerConfirmsTests(ClinicTestCase):
                 marker="OLGA-2",
                 therapist=cls.therapist,
                 room=cls.room,
+                shift=3,
             )
         AccessAttempt.objects.create(
             username="client@example.com",
@@ -257,6 +258,7 @@ class PurgeExpiredTests(ClinicTestCase):
                 marker="OLGA-2",
                 therapist=cls.therapist,
                 room=cls.room,
+                shift=3,
             )
 
     def setUp(self):

@@ -51,6 +51,7 @@ class ClientDownloadsTheirCopyTests(ClinicTestCase):
             marker="OLGA-2",
             therapist=cls.therapist,
             room=cls.room,
+            shift=3,
         )
 
     def download(self):
