@@ -101,6 +101,20 @@ def _addresses(client: ClientProfile, user: User | None) -> set[str]:
     return {address.lower() for address in found if address}
 
 
+def _rename_in_admin_log(client: ClientProfile) -> None:
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ClientProfile),
+        object_id=str(client.pk),
+    ).update(object_repr=reference(client))
+
+
+def delete_profile(client: ClientProfile) -> None:
+    """The last trace of a closed account, once nothing it kept is left."""
+    _rename_in_admin_log(client)
+    client.history.all().delete()
+    client.delete()
+
+
 def erase_profile(client: ClientProfile, *, by, now: datetime, plan: KeepPlan) -> None:
     """Erase the profile's personal data and its account; keep the name if the rule says.
 
@@ -121,10 +135,7 @@ def erase_profile(client: ClientProfile, *, by, now: datetime, plan: KeepPlan) -
             row.delete()
     if not plan.keeps_name:
         client.first_name, client.last_name = "Closed", "account"
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(ClientProfile),
-            object_id=str(client.pk),
-        ).update(object_repr=ref)
+        _rename_in_admin_log(client)
     for field in (
         "email", "email_confirmed", "phone", "emergency_contact_name", "emergency_contact_phone",
         "physician_name", "physician_practice", "physician_phone", "physician_email",

@@ -20,9 +20,18 @@ from django.utils import timezone
 from bookings import erasure as bookings_erasure
 from bookings.models import Appointment
 from clinic import clock
-from clinic.closure import ClosureError, KeepPlan, erase_profile, keep_until, reference, send_notice
+from clinic.closure import (
+    ClosureError,
+    KeepPlan,
+    delete_profile,
+    erase_profile,
+    keep_until,
+    reference,
+    send_notice,
+)
 from clinic.models import AccountEvent, ClientProfile
 from intake import erasure as intake_erasure
+from intake.audit import log_access
 
 
 def close_account(client: ClientProfile, *, by) -> KeepPlan:
@@ -60,6 +69,8 @@ def close_account(client: ClientProfile, *, by) -> KeepPlan:
         )
         bookings_erasure.erase_client(client, by=by, now=now)
         documents = intake_erasure.erase_client(client, reference=ref)
+        # The access log stays: it records this last change to the health record too.
+        log_access(by, client=client, action="change", detail="health data erased: account closed")
         erase_profile(client, by=by, now=now, plan=plan)
         # Files go only once the erasure is committed: a rollback keeps them.
         transaction.on_commit(partial(intake_erasure.delete_files, documents))
@@ -97,8 +108,7 @@ def purge_expired(on: date | None = None) -> PurgeResult:
                 if count:
                     done.append(f"{count} access-log row(s)")
             if records_due and log_due:
-                client.history.all().delete()
-                client.delete()
+                delete_profile(client)
                 result.profiles += 1
                 done.append("the profile")
             if done:

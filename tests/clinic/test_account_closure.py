@@ -187,6 +187,10 @@ class OwnerConfirmsTests(ClinicTestCase):
         self.assertFalse(Appointment.history.filter(id__in=kept.values("pk")).exists())
         log = HealthDataAccess.objects.filter(client=profile)
         self.assertTrue(log.filter(user=self.therapist_user).exists())
+        erased = log.get(user=self.owner)
+        self.assertEqual(
+            (erased.action, erased.detail), ("change", "health data erased: account closed")
+        )
         self.assertFalse(log.filter(user_email="client@example.com").exists())
         self.assertEqual(profile.records_kept_until.isoformat(), "2036-03-02")
         self.assertEqual(profile.log_kept_until.isoformat(), "2032-03-02")
@@ -204,6 +208,13 @@ class OwnerConfirmsTests(ClinicTestCase):
             self.assertEqual(event.actor, self.owner)
             self.assertNotIn("ANN-1", event.detail)
             self.assertNotIn("client@example.com", event.detail)
+
+    def test_a_closed_account_leaves_the_desk_list(self):
+        self.confirm()
+        self.login(self.front_desk_user)
+        response = self.client.get(reverse("client_list"))
+        self.assertNotContains(response, "Ann Client</a>")
+        self.assertContains(response, "Olga Other</a>")
 
     def test_the_other_client_is_untouched(self):
         self.confirm()
