@@ -154,3 +154,19 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             "site_name": settings.CLINIC_NAME,
         }
         return super().save(**kwargs)
+
+
+class CloseAccountForm(forms.Form):
+    """The client's confirmation step before asking to close their account."""
+
+    understood = forms.BooleanField(
+        label="I understand that my health records and my online account will be deleted "
+        "and cannot be brought back.",
+        error_messages={"required": "Tick the box to confirm, or go back to keep your account."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("close", "Ask to close my account", css_class="btn-danger"))

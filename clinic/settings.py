@@ -212,6 +212,14 @@ TASKS = {
     }
 }
 
+# --- Closing an account (docs/security.md, "Closing an account") ------------------------
+# Years after closure that appointments and their prices (the accounting records) are kept.
+CLOSURE_RECORDS_KEEP_YEARS = env.int("CLOSURE_RECORDS_KEEP_YEARS", default=10)
+# Years after closure that the health-data access log (who read the record) is kept.
+CLOSURE_ACCESS_LOG_KEEP_YEARS = env.int("CLOSURE_ACCESS_LOG_KEEP_YEARS", default=6)
+# Keep the client's name on the kept appointments (receipts name the customer).
+CLOSURE_KEEP_NAME_ON_RECORDS = env.bool("CLOSURE_KEEP_NAME_ON_RECORDS", default=True)
+
 # Hours before a visit the reminder (with the "has anything changed?" check-in) goes out.
 BOOKINGS_REMINDER_HOURS = env.int("BOOKINGS_REMINDER_HOURS", default=24)
 
@@ -259,5 +267,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The PDF of a client's copy: its progress steps are noise.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

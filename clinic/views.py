@@ -93,7 +93,8 @@ def profile(request):
 @require_safe
 def client_list(request):
     form = ClientSearchForm(request.GET or None)
-    clients = ClientProfile.objects.select_related("user")
+    # A closed account keeps only what the law asks for: nobody is booked under it again.
+    clients = ClientProfile.objects.not_closed().select_related("user")
     if form.is_valid():
         clients = clients.search(form.cleaned_data["q"])
     page = Paginator(clients, 25).get_page(request.GET.get("page"))

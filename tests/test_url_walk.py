@@ -141,6 +141,14 @@ EXPECTED = {
     "client_edit":                 (LOGIN, 403,   403,   403,   403,   200,   200,   200),
     # Ann has an account: the invitation is refused with a message, nothing is sent.
     "client_invite":               (LOGIN, 403,   403,   403,   403,   302,   302,   302),
+    # A client's own copy and closing their account: their own profile's, like "profile".
+    "my_data":                     (LOGIN, 200,   200,   404,   404,   404,   404,   404),
+    "close_account":               (LOGIN, 200,   200,   404,   404,   404,   404,   404),
+    # The desk's copy for a client without an account; Ann has one: a message, no form.
+    "client_export":               (LOGIN, 403,   403,   403,   403,   200,   403,   200),
+    # Owners confirm closures; Ann asked for none, so confirming is refused with a message.
+    "closure_requests":            (LOGIN, 403,   403,   403,   403,   403,   403,   200),
+    "closure_confirm":             (LOGIN, 403,   403,   403,   403,   403,   403,   302),
     "therapist_today":             (LOGIN, 403,   403,   200,   200,   403,   403,   404),
     "client_dashboard":            (LOGIN, 200,   200,   403,   403,   403,   403,   404),
     "intake:start":                (LOGIN, 302,   200,   403,   403,   403,   403,   404),
@@ -223,6 +231,7 @@ EXPECTED = {
 POST_ONLY = {
     "logout",
     "client_invite",
+    "closure_confirm",
     "intake:prefill",
     "intake:desk_start",
     "bookings:mark_no_show",
@@ -366,6 +375,8 @@ URL_ARGUMENTS = {
     ("client_detail", "public_id"): "ann_profile.public_id",
     ("client_edit", "public_id"): "ann_profile.public_id",
     ("client_invite", "public_id"): "ann_profile.public_id",
+    ("client_export", "public_id"): "ann_profile.public_id",
+    ("closure_confirm", "public_id"): "ann_profile.public_id",
     ("intake:prefill", "public_id"): "intake.public_id",
     ("signup_finish", "token"): "signup_token",
     ("confirm_email", "token"): "confirm_token",

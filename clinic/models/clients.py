@@ -14,6 +14,15 @@ from clinic.validators import validate_phone, validate_sensible_date
 
 
 class ClientProfileQuerySet(models.QuerySet):
+    def not_closed(self):
+        return self.filter(closed_at__isnull=True)
+
+    def closure_requested(self):
+        """Closures clients asked for that no owner has confirmed yet, oldest first."""
+        return self.filter(closure_requested_at__isnull=False, closed_at__isnull=True).order_by(
+            "closure_requested_at"
+        )
+
     def search(self, text):
         text = (text or "").strip()
         if not text:
@@ -74,6 +83,16 @@ class ClientProfile(models.Model):
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Closing the account (clinic.closure): asked by the client, confirmed by an owner.
+    closure_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the personal data was erased; what the law keeps stays until below.",
+    )
+    records_kept_until = models.DateField(null=True, blank=True, editable=False)
+    log_kept_until = models.DateField(null=True, blank=True, editable=False)
 
     objects = ClientProfileQuerySet.as_manager()
     history = HistoricalRecords()
@@ -84,8 +103,9 @@ class ClientProfile(models.Model):
             models.Index(fields=["last_name", "first_name"], name="client_name_idx"),
         ]
         constraints = [
+            # A closed account keeps no contact details.
             models.CheckConstraint(
-                condition=~Q(email="", phone=""),
+                condition=~Q(email="", phone="") | Q(closed_at__isnull=False),
                 name="client_reachable_by_email_or_phone",
                 violation_error_message="Give an e-mail address or a phone number.",
             ),
@@ -96,6 +116,10 @@ class ClientProfile(models.Model):
 
     def get_absolute_url(self):
         return reverse("client_detail", args=[self.public_id])
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
 
     @property
     def full_name(self):
@@ -143,6 +167,10 @@ class AccountEvent(models.Model):
         PROFILE_UNLINKED = "profile_unlinked", "Client profile unlinked from an account"
         ACCOUNT_CREATED = "account_created", "Account created from an e-mailed link"
         EMAIL_CONFIRMED = "email_confirmed", "E-mail address confirmed"
+        CLOSURE_REQUESTED = "closure_requested", "Client asked to close their account"
+        CLOSURE_CONFIRMED = "closure_confirmed", "Account closure confirmed by an owner"
+        DATA_ERASED = "data_erased", "Client's personal data erased"
+        RECORDS_PURGED = "records_purged", "Kept records purged after their period"
 
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(

@@ -314,10 +314,10 @@ class BirthDateForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, client, **kwargs):
+    def __init__(self, *args, client, submit_label="Show my answers", **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
-        self.helper = form_helper("Show my answers", "date_of_birth")
+        self.helper = form_helper(submit_label, "date_of_birth")
 
     def clean_date_of_birth(self):
         day = self.cleaned_data["date_of_birth"]

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clinic import clock
 from clinic.access import get_own_profile, no_store, role_required
 from clinic.models import ClientProfile, Role
+from intake import identity
 from intake.access import is_owner
 from intake.audit import log_access
 from intake.eligibility import public_status
 from intake.forms import CONSENT_TEXT, BirthDateForm, ConsentForm, HealthForm, PainForm
-from intake.models import Condition, HealthDataAccess, Intake
+from intake.models import Condition, Intake
 from intake.tasks import enqueue_urgent_email
 from intake.views.common import deny
 
@@ -82,9 +83,8 @@ def _new_draft(client, *, user, at_front_desk=False, return_url="") -> Intake:
 # Drafts whose saved answers this session may show: the client confirmed who they are
 # here, for that draft. Anyone else on the desk device sees blank steps.
 CONFIRMED_KEY = "intake_confirmed_drafts"
-# Wrong dates of birth allowed per draft, counted in the access log so that a new
-# session (logging out and in) does not reset them.
-PREFILL_TRIES = 5
+# Wrong dates of birth are allowed per draft (intake.identity), counted in the access
+# log so that a new session (logging out and in) does not reset them.
 PREFILL_REFUSED = "date of birth did not match: previous answers not shown"
 
 
@@ -103,10 +103,7 @@ def _confirm_in_session(request, intake):
 
 
 def _prefill_tries_left(intake) -> int:
-    refused = HealthDataAccess.objects.filter(
-        intake=intake, action=HealthDataAccess.Action.REFUSED
-    ).count()
-    return max(PREFILL_TRIES - refused, 0)
+    return identity.tries_left(intake.client, intake=intake)
 
 
 def _done_url(request, intake):
@@ -313,22 +310,17 @@ def prefill(request, public_id):
     back = redirect("intake:step", intake.public_id, intake.next_step)
     owner = is_owner(request.user, client)
     if not owner:
-        tries = _prefill_tries_left(intake)
-        if tries == 0:
+        if _prefill_tries_left(intake) == 0:
             messages.error(
                 request, "Too many wrong dates of birth: please answer the questions afresh."
             )
             return back
         form = BirthDateForm(request.POST, client=client)
-        if not form.is_valid():
-            if form.has_error("date_of_birth", "mismatch"):
-                log_access(
-                    request.user, client=client, intake=intake,
-                    action=HealthDataAccess.Action.REFUSED, detail=PREFILL_REFUSED,
-                )  # fmt: skip
-                tries -= 1
-            error = form.errors["date_of_birth"][0]
-            messages.error(request, f"{error} Tries left: {tries}." if tries else error)
+        ok, error = identity.check_birth_date(
+            form, user=request.user, client=client, intake=intake, refused_detail=PREFILL_REFUSED
+        )
+        if not ok:
+            messages.error(request, error)
             return back
         _confirm_in_session(request, intake)
     previous = Intake.objects.current_for(client)
