@@ -22,6 +22,7 @@ from clinic.models.places import (
     WorkingHoursQuerySet,
     _time_zone_choices,
 )
+from clinic.models.security import SignInEvent, UserSession
 from clinic.models.users import Role, User, UserManager
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Role",
     "Room",
     "Service",
+    "SignInEvent",
     "ServiceQuerySet",
     "Technique",
     "Therapist",
@@ -41,6 +43,7 @@ __all__ = [
     "TimeOff",
     "User",
     "UserManager",
+    "UserSession",
     "Weekday",
     "WorkingHours",
     "WorkingHoursQuerySet",

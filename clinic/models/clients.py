@@ -143,6 +143,7 @@ class AccountEvent(models.Model):
         PROFILE_UNLINKED = "profile_unlinked", "Client profile unlinked from an account"
         ACCOUNT_CREATED = "account_created", "Account created from an e-mailed link"
         EMAIL_CONFIRMED = "email_confirmed", "E-mail address confirmed"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-step sign-in reset (lost device)"
 
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(

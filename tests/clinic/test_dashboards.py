@@ -76,7 +76,7 @@ class TherapistTodayTests(ClinicTestCase):
         make_appointment(
             self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0)
         )
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(self.url)
         for hour in (11, 13, 15):
             make_appointment(
@@ -86,7 +86,7 @@ class TherapistTodayTests(ClinicTestCase):
                 self.room,
                 utc(2026, 3, 10, hour, 0),
             )
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(self.url)
 
 
