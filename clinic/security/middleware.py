@@ -38,7 +38,13 @@ class SessionPolicyMiddleware:
             if why is not None:
                 return self.sign_out(request, user, why)
             sessions.touch(request, user, now)
-        return self.get_response(request)
+        key = request.session.session_key
+        response = self.get_response(request)
+        # A session moved to a new key (a password changed in it) stays in the registry.
+        new_key = request.session.session_key
+        if new_key and new_key != key and request.user.is_authenticated:
+            sessions.register(request, request.user)
+        return response
 
     @staticmethod
     def sign_out(request, user, why):
