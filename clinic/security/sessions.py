@@ -59,8 +59,7 @@ def register(request, user, *, created=None):
         },
         create_defaults={
             "user": user,
-            "created": created
-            or (datetime.fromtimestamp(started, tz=UTC) if started else now),
+            "created": created or (datetime.fromtimestamp(started, tz=UTC) if started else now),
             "last_seen": now,
             "ip": events.client_ip(request),
             "user_agent": events.user_agent(request),

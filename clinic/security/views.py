@@ -50,7 +50,8 @@ def setup(request):
             messages.success(request, "Two-step sign-in is on.")
             return redirect(_with_next("two_factor_recovery_codes", _next(request, "")))
         form.add_error(
-            "code", "That code is not right. Check the app shows this clinic, and try the newest code."
+            "code",
+            "That code is not right. Check the app shows this clinic, and try the newest code.",
         )
     return render(
         request,
@@ -86,7 +87,9 @@ def verify(request):
                 )
             return redirect(_next(request))
         form.add_error("code", "That code is not right, or was already used. Try the newest code.")
-    return render(request, "clinic/security/verify.html", {"form": form, "next": _next(request, "")})
+    return render(
+        request, "clinic/security/verify.html", {"form": form, "next": _next(request, "")}
+    )
 
 
 @login_required
@@ -95,7 +98,9 @@ def verify(request):
 def recovery_codes(request):
     """New recovery codes, shown once; a POST replaces them with ten new ones."""
     if not (twofactor.is_on(request.user) and twofactor.is_verified(request)):
-        return redirect("two_factor_verify" if twofactor.is_on(request.user) else "two_factor_setup")
+        return redirect(
+            "two_factor_verify" if twofactor.is_on(request.user) else "two_factor_setup"
+        )
     if request.method == "POST":
         request.session[NEW_CODES] = twofactor.new_recovery_codes(request.user, request=request)
         return redirect("two_factor_recovery_codes")
@@ -172,12 +177,12 @@ def session_end(request):
         ended = sessions.end_sessions(
             request.user, keep=current, reason="by the user", request=request
         )
-        messages.success(request, f"Signed out everywhere else ({ended} session{'s' if ended != 1 else ''}).")
+        messages.success(
+            request, f"Signed out everywhere else ({ended} session{'s' if ended != 1 else ''})."
+        )
         return redirect("sessions")
     row = (
-        UserSession.objects.filter(user=request.user, pk=which).first()
-        if which.isdigit()
-        else None
+        UserSession.objects.filter(user=request.user, pk=which).first() if which.isdigit() else None
     )
     if row is None:
         messages.error(request, "That session has already ended.")

@@ -20,10 +20,9 @@ from tests.clinic.test_profile import profile_data
 from tests.intake.factories import make_intake
 from tests.intake.helpers import PAIN
 
-TIGHT = {
-    name: "2,3,60"
-    for name in ("signup", "password_reset", "invitation", "confirm_email", "intake", "booking")
-}
+TIGHT = dict.fromkeys(
+    ("signup", "password_reset", "invitation", "confirm_email", "intake", "booking"), "2,3,60"
+)
 MESSAGE = "Too many attempts — try again in 60 minutes."
 
 
@@ -118,12 +117,16 @@ class RateLimitTests(ClinicTestCase):
         self.assertEqual(intake.pain_now, int(PAIN["pain_now"]))
 
     def test_a_bad_limit_setting_is_named(self):
-        with override_settings(RATE_LIMITS={"signup": "five"}):
-            with self.assertRaisesMessage(ImproperlyConfigured, "RATE_LIMIT_SIGNUP"):
-                limit("signup")
-        with override_settings(RATE_LIMITS={"signup": "0,1,1"}):
-            with self.assertRaises(ImproperlyConfigured):
-                limit("signup")
+        with (
+            override_settings(RATE_LIMITS={"signup": "five"}),
+            self.assertRaisesMessage(ImproperlyConfigured, "RATE_LIMIT_SIGNUP"),
+        ):
+            limit("signup")
+        with (
+            override_settings(RATE_LIMITS={"signup": "0,1,1"}),
+            self.assertRaises(ImproperlyConfigured),
+        ):
+            limit("signup")
 
 
 NOW = utc(2026, 3, 2, 8, 0)

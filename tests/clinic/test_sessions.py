@@ -74,11 +74,13 @@ class StaffTimeLimitTests(ClinicTestCase):
             self.assertEqual(self.client.get(reverse("profile")).status_code, 200)
 
     def test_the_limits_are_settings(self):
-        with self.settings(STAFF_SESSION_IDLE_MINUTES=5):
-            with time_machine.travel(NOW, tick=False) as clock:
-                self.login(self.front_desk_user)
-                clock.shift(timedelta(minutes=6))
-                self.assertEqual(self.client.get(reverse("client_list")).status_code, 302)
+        with (
+            self.settings(STAFF_SESSION_IDLE_MINUTES=5),
+            time_machine.travel(NOW, tick=False) as clock,
+        ):
+            self.login(self.front_desk_user)
+            clock.shift(timedelta(minutes=6))
+            self.assertEqual(self.client.get(reverse("client_list")).status_code, 302)
 
 
 class SessionRegistryTests(ClinicTestCase):
@@ -142,7 +144,9 @@ class EndingSessionsTests(ClinicTestCase):
             list(UserSession.objects.values_list("session_key", flat=True)),
             [self.laptop.session.session_key],
         )
-        self.assertFalse(Session.objects.filter(session_key=self.phone.session.session_key).exists())
+        self.assertFalse(
+            Session.objects.filter(session_key=self.phone.session.session_key).exists()
+        )
 
     def test_a_password_set_by_an_owner_or_a_reset_ends_every_session(self):
         self.therapist_user.set_password(NEW_PASSWORD)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.models import AccountEvent, SignInEvent, UserSession, User
+from clinic.models import AccountEvent, SignInEvent, User, UserSession
 from clinic.security.middleware import OPEN_BEFORE_CODE
 from tests.base import PASSWORD, ClinicTestCase, make_user
 from tests.test_url_walk import walk_urls
@@ -120,7 +120,11 @@ class StaffNeedTheSecondStepTests(ClinicTestCase):
         self.assertEqual(len(codes), 10)
         self.assertEqual(
             set(codes),
-            set(StaticToken.objects.filter(device__user=self.therapist_user).values_list("token", flat=True)),
+            set(
+                StaticToken.objects.filter(device__user=self.therapist_user).values_list(
+                    "token", flat=True
+                )
+            ),
         )
         self.assertContains(page, 'href="/bookings/week/"')
         again = self.client.get(reverse("two_factor_recovery_codes"))
@@ -138,7 +142,9 @@ class StaffNeedTheSecondStepTests(ClinicTestCase):
         self.sign_in(self.front_desk_user)
         response = self.client.get(reverse("client_list"))
         self.assertRedirects(
-            response, f"{reverse('two_factor_verify')}?next=%2Fclients%2F", fetch_redirect_response=False
+            response,
+            f"{reverse('two_factor_verify')}?next=%2Fclients%2F",
+            fetch_redirect_response=False,
         )
         self.assertEqual(self.client.get(response["Location"]).status_code, 200)
         response = self.client.post(
@@ -195,11 +201,14 @@ class ClientsMayTurnItOnTests(ClinicTestCase):
 
         later = Client()
         password_login(later, self.client_user)
-        self.assertTrue(later.get(reverse("profile"))["Location"].startswith(reverse("two_factor_verify")))
+        self.assertTrue(
+            later.get(reverse("profile"))["Location"].startswith(reverse("two_factor_verify"))
+        )
 
         with time_machine.travel(start + timedelta(seconds=40)):
             response = self.client.post(
-                reverse("two_factor_turn_off"), {"code": code_for(device, start + timedelta(seconds=40))}
+                reverse("two_factor_turn_off"),
+                {"code": code_for(device, start + timedelta(seconds=40))},
             )
         self.assertRedirects(response, reverse("two_factor"))
         self.assertFalse(TOTPDevice.objects.filter(user=self.client_user).exists())
