@@ -79,7 +79,7 @@ class TwoFactorMiddleware:
             user.is_authenticated
             and not twofactor.is_verified(request)
             and not self.open_before_code(request)
-            and twofactor.required_for(user)
+            and twofactor.required_for_session(request)
         ):
             target = "two_factor_verify" if twofactor.is_on(user) else "two_factor_setup"
             query = urlencode({"next": request.get_full_path()})

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from clinic.access import axes_username
 from clinic.models import SignInEvent, User
-from clinic.security import events, sessions
+from clinic.security import events, sessions, twofactor
 
 
 @receiver(user_logged_in, dispatch_uid="clinic.security.logged_in")
@@ -16,6 +16,7 @@ def logged_in(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     sessions.signed_in(request, user)
+    twofactor.note_in_session(request, user)
     events.record(SignInEvent.Kind.SIGNED_IN, request=request, user=user)
 
 

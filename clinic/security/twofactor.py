@@ -32,9 +32,25 @@ def is_on(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def required_for(user) -> bool:
-    """Must ``user`` enter a code after the password: staff always, others once set up."""
-    return is_staff_member(user) or is_on(user)
+# Whether the signed-in account has turned two-step sign-in on, noted in its session at
+# sign-in (turning it on or off updates it, and ends the account's other sessions), so a
+# client's every request need not ask the database.
+SESSION_FLAG = "clinic_two_factor_on"
+
+
+def required_for_session(request) -> bool:
+    """Must the signed-in user enter a code after the password: staff always, others once
+    they have set it up."""
+    if is_staff_member(request.user):
+        return True
+    on = request.session.get(SESSION_FLAG)
+    if on is None:
+        on = request.session[SESSION_FLAG] = is_on(request.user)
+    return bool(on)
+
+
+def note_in_session(request, user) -> None:
+    request.session[SESSION_FLAG] = is_on(user)
 
 
 def is_verified(request) -> bool:
@@ -77,7 +93,12 @@ def confirm_setup(request, device, token) -> list[str] | None:
         device.save(update_fields=["confirmed"])
         codes = new_recovery_codes(user)
     django_otp.login(request, device)
+    request.session[SESSION_FLAG] = True
     events.record(SignInEvent.Kind.OTP_SET_UP, request=request, user=user)
+    # A session signed in with the password alone elsewhere must not outlive this.
+    sessions.end_sessions(
+        user, keep=request.session.session_key, reason="two-step sign-in turned on", request=request
+    )
     return codes
 
 
@@ -125,7 +146,14 @@ def turn_off(request) -> None:
     """A client turns two-step sign-in off (staff cannot: it is required for them)."""
     user = request.user
     _delete_devices(user)
+    request.session[SESSION_FLAG] = False
     events.record(SignInEvent.Kind.OTP_TURNED_OFF, request=request, user=user)
+    sessions.end_sessions(
+        user,
+        keep=request.session.session_key,
+        reason="two-step sign-in turned off",
+        request=request,
+    )
 
 
 def _delete_devices(user):

@@ -86,7 +86,11 @@ def verify(request):
                     "ones from the two-step sign-in page.",
                 )
             return redirect(_next(request))
-        form.add_error("code", "That code is not right, or was already used. Try the newest code.")
+        form.add_error(
+            "code",
+            "That code is not right, or was already used. After a wrong code, wait a few "
+            "seconds, then try the newest code.",
+        )
     return render(
         request, "clinic/security/verify.html", {"form": form, "next": _next(request, "")}
     )

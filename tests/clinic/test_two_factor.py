@@ -212,8 +212,21 @@ class ClientsMayTurnItOnTests(ClinicTestCase):
             )
         self.assertRedirects(response, reverse("two_factor"))
         self.assertFalse(TOTPDevice.objects.filter(user=self.client_user).exists())
+        self.assertEqual(self.client.get(reverse("profile")).status_code, 200)
+        # Any other session ends with the change; signing in again needs no code.
+        self.assertTrue(later.get(reverse("profile"))["Location"].startswith(reverse("login")))
+        password_login(later, self.client_user)
         self.assertEqual(later.get(reverse("profile")).status_code, 200)
         self.assertTrue(SignInEvent.objects.filter(kind=SignInEvent.Kind.OTP_TURNED_OFF).exists())
+
+    def test_turning_it_on_signs_the_password_only_sessions_out(self):
+        elsewhere = password_login(Client(), self.client_user)
+        password_login(self.client, self.client_user)
+        self.client.get(reverse("two_factor_setup"))
+        device = TOTPDevice.objects.get(user=self.client_user)
+        self.client.post(reverse("two_factor_setup"), {"code": code_for(device)})
+        self.assertEqual(self.client.get(reverse("profile")).status_code, 200)
+        self.assertTrue(elsewhere.get(reverse("profile"))["Location"].startswith(reverse("login")))
 
     def test_turning_off_needs_a_right_code(self):
         make_device(self.client_user)
