@@ -57,7 +57,8 @@ class WeekTests(BookingViewCase, ClinicTestCase):
         make_appointment(
             self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 9, 9, 0)
         )
-        with self.assertNumQueries(6):
+        # One more than before two-step sign-in: the session's verified device.
+        with self.assertNumQueries(7):
             self.client.get(self.url)
         for day in range(10, 14):
             make_appointment(
@@ -67,7 +68,8 @@ class WeekTests(BookingViewCase, ClinicTestCase):
                 self.room,
                 utc(2026, 3, day, 9, 0),
             )
-        with self.assertNumQueries(6):
+        # One more than before two-step sign-in: the session's verified device.
+        with self.assertNumQueries(7):
             self.client.get(self.url)
 
 
@@ -130,8 +132,9 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
             self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0)
         )
         self.login(self.front_desk_user)
-        # Six, and one for the urgent red-flag list at the top of the day.
-        with self.assertNumQueries(7):
+        # Six, one for the urgent red-flag list at the top of the day, and one for the
+        # session's two-step device.
+        with self.assertNumQueries(8):
             self.client.get(self.url)
         other = make_therapist("ben@example.com", location=self.location)
         from clinic.models import Room
@@ -141,5 +144,5 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
             make_appointment(
                 self.other_client_profile, other, self.service, room, utc(2026, 3, 10, hour, 0)
             )
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             self.client.get(self.url)
