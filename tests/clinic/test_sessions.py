@@ -201,3 +201,40 @@ class EndingSessionsTests(ClinicTestCase):
         page = self.laptop.get(reverse("sessions"))
         self.assertNotContains(page, "Phone")
         self.assertEqual(UserSession.objects.count(), 1)
+
+
+class EndingOwnSessionTests(ClinicTestCase):
+    def test_ending_this_session_from_the_list_points_to_log_out(self):
+        laptop = browser(self.client_user, "Laptop")
+        row = UserSession.objects.get()
+        response = laptop.post(reverse("session_end"), {"session": row.pk}, follow=True)
+        self.assertContains(response, "use Log out to end it")
+        self.assertEqual(laptop.get(reverse("profile")).status_code, 200)
+
+    def test_an_owner_switching_an_account_off_in_the_admin_signs_it_out(self):
+        from tests.base import make_user
+
+        owner = make_user("owner@example.com", is_superuser=True, is_staff=True)
+        desk = browser(self.front_desk_user, "Desk PC")
+        self.client.force_login(owner)
+        url = reverse("admin:clinic_user_change", args=[self.front_desk_user.pk])
+        form = self.client.get(url).context["adminform"].form
+        data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
+        data.update(
+            {
+                "groups": [g.pk for g in self.front_desk_user.groups.all()],
+                "user_permissions": [],
+                "is_active": "",
+                "last_login_0": "",
+                "last_login_1": "",
+                "date_joined_0": "2026-01-01",
+                "date_joined_1": "09:00:00",
+            }
+        )
+        data.pop("is_active")
+        data.pop("last_login", None)
+        data.pop("date_joined", None)
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302, response.content[:3000])
+        self.assertEqual(desk.get(reverse("client_list")).status_code, 302)
+        self.assertFalse(UserSession.objects.filter(user=self.front_desk_user).exists())

@@ -279,3 +279,70 @@ class OwnerResetsALostDeviceTests(ClinicTestCase):
         page = self.client.get(reverse("admin:index"))
         self.assertNotContains(page, "TOTP")
         self.assertTrue(User.objects.filter(pk=self.owner.pk).exists())
+
+
+class TwoStepPagesTests(ClinicTestCase):
+    def test_new_recovery_codes_replace_the_old_ones(self):
+        from clinic.security import twofactor
+
+        make_device(self.therapist_user)
+        old = twofactor.new_recovery_codes(self.therapist_user)
+        self.client.force_login(self.therapist_user)
+        response = self.client.post(reverse("two_factor_recovery_codes"))
+        self.assertRedirects(
+            response, reverse("two_factor_recovery_codes"), fetch_redirect_response=False
+        )
+        page = self.client.get(reverse("two_factor_recovery_codes")).content.decode()
+        new = re.findall(r'<code class="fs-5">(\w+)</code>', page)
+        self.assertEqual(len(new), 10)
+        self.assertFalse(set(old) & set(new))
+        self.assertTrue(SignInEvent.objects.filter(kind=SignInEvent.Kind.RECOVERY_CODES).exists())
+
+    def test_pages_send_each_account_where_it_belongs(self):
+        make_device(self.therapist_user)
+        self.client.force_login(self.therapist_user)
+        # Set up already: set-up goes to the overview; the code page goes on.
+        self.assertRedirects(
+            self.client.get(reverse("two_factor_setup")),
+            reverse("two_factor"),
+            fetch_redirect_response=False,
+        )
+        self.assertRedirects(
+            self.client.get(reverse("two_factor_verify"), {"next": "https://evil.example/"}),
+            reverse("home"),
+            fetch_redirect_response=False,
+        )
+        other = Client()
+        other.force_login(self.therapist_user, verified=False)
+        self.assertRedirects(
+            other.get(reverse("two_factor_setup")),
+            reverse("two_factor_verify"),
+            fetch_redirect_response=False,
+        )
+        self.assertRedirects(
+            other.get(reverse("two_factor_recovery_codes")),
+            reverse("two_factor_verify"),
+            fetch_redirect_response=False,
+        )
+        # An address that is no page still goes to the code page, not to a 404 that
+        # might say more.
+        self.assertTrue(
+            other.get("/no-such-page/")["Location"].startswith(reverse("two_factor_verify"))
+        )
+
+    def test_a_code_with_symbols_is_refused_with_a_message(self):
+        make_device(self.therapist_user)
+        self.client.force_login(self.therapist_user, verified=False)
+        response = self.client.post(reverse("two_factor_verify"), {"code": "12'; --"})
+        self.assertContains(response, "letters and digits only")
+
+    def test_a_client_without_it_is_sent_to_set_up_from_the_code_page(self):
+        self.client.force_login(self.client_user)
+        response = self.client.get(reverse("two_factor_verify"), {"next": "/dashboard/"})
+        self.assertRedirects(
+            response,
+            f"{reverse('two_factor_setup')}?next=%2Fdashboard%2F",
+            fetch_redirect_response=False,
+        )
+        self.client.post(reverse("two_factor_turn_off"))  # nothing to turn off
+        self.assertContains(self.client.get(reverse("two_factor")), "Status: <strong>off</strong>")
