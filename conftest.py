@@ -31,6 +31,45 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow; tests make many users and need no security.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _force_login_counts_as_two_step()
+
+
+def verify_session(client, user):
+    """Mark ``client``'s session as having entered ``user``'s two-step code, as the code
+    page does: a confirmed authenticator device, named in the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test device", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def _force_login_counts_as_two_step():
+    """``client.force_login(staff)`` stands for a whole sign-in, the second step included,
+    so the many tests of staff pages need not type codes. The two-step tests sign in with
+    the password (``client.login`` or the log-in page) and prove staff then reach nothing
+    without a code; ``force_login(user, verified=False)`` does the same in one step.
+    """
+    from django.test import Client
+
+    if getattr(Client.force_login, "_verifies", False):
+        return
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None, verified=True):
+        plain(self, user, backend)
+        from clinic.roles import is_staff_member
+
+        if verified and is_staff_member(user):
+            verify_session(self, user)
+
+    force_login._verifies = True
+    Client.force_login = force_login
 
 
 DATA_MIGRATION_APPS = ["clinic", "intake", "library", "bookings"]
@@ -92,6 +131,15 @@ def _reference_data_for_transactional_tests(request):
 
     if not Group.objects.exists():
         _replay_data_migrations()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
     yield
 
 

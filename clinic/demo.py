@@ -1,11 +1,13 @@
 """The demo clinic that `manage.py seed_demo` creates. Idempotent: a second run changes nothing."""
 
+from base64 import b32decode
 from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import (
     ClientProfile,
@@ -20,6 +22,11 @@ from clinic.models import (
 )
 
 DEMO_PASSWORD = "demo-clinic-2026"
+# The demo staff accounts' two-step secret (base32, as authenticator apps take it): add it
+# to an app, or get the current code with
+#   python -c "import pyotp; print(pyotp.TOTP('DEMOCLINICTWOSTEPDEMOCLINICTWOST').now())"
+# Public, like the password: the demo is made only in debug.
+DEMO_TOTP_SECRET = "DEMOCLINICTWOSTEPDEMOCLINICTWOST"
 
 LOCATION = {
     "name": "Back in Balance Clinic",
@@ -150,7 +157,20 @@ def _account(email, first, last, role, is_staff, created):
         )
         created.append(f"{role}: {email}")
     user.groups.add(Group.objects.get(name=role))
+    if role != Role.CLIENT:
+        _demo_device(user)
     return user
+
+
+def _demo_device(user):
+    """Staff sign in with a second step: the demo's app device has the published secret."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(
+            user=user,
+            name="Demo authenticator",
+            key=b32decode(DEMO_TOTP_SECRET).hex(),
+            confirmed=True,
+        )
 
 
 @transaction.atomic
@@ -210,9 +230,10 @@ def seed_clinic():
     if settings.DEBUG and not User.objects.filter(email=OWNER[0]).exists():
         # An owner to try account management with; never on a server running without
         # debug, where a published password would hand over every permission.
-        User.objects.create_superuser(
+        owner = User.objects.create_superuser(
             OWNER[0], DEMO_PASSWORD, first_name=OWNER[1], last_name=OWNER[2]
         )
+        _demo_device(owner)
         created.append(f"Owner: {OWNER[0]}")
     # A client who phoned in: no e-mail, no online account.
     ClientProfile.objects.get_or_create(

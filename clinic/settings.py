@@ -49,6 +49,11 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Two-factor sign-in. Before "clinic" so clinic.admin can take their devices (and the
+    # secrets in them) out of the admin: the admin loads each app's admin in this order.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "intake",
     "bookings",
@@ -77,7 +82,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session entered a one-time code?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions' idle and absolute limits, and the per-user list of sessions.
+    "clinic.security.middleware.SessionPolicyMiddleware",
+    # Until a code is entered, a two-factor account reaches only set-up, code and log-out.
+    "clinic.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -254,6 +265,34 @@ CONTENT_SECURITY_POLICY = {
 }
 # Health data: sessions end when idle for two weeks at most (Django's default) or earlier.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+# Staff (anyone who reaches many clients' records) are signed out after this many minutes
+# without a request, and this many hours after signing in, whatever they do.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
+
+# Two-factor sign-in (django-otp): the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = CLINIC_NAME
+# How many single-use recovery codes set-up (and "new codes") gives.
+OTP_RECOVERY_CODES = 10
+
+# The cache holds the rate-limit counters. Default: this process's memory (fine for one
+# server process); with several, share one, e.g. CACHE_URL=redis://127.0.0.1:6379/1.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Rate limits: "per address, per IP address, minutes": at most that many requests for one
+# e-mail address (or signed-in account), and from one IP address, in that many minutes.
+# Only sending a form (POST) counts. Over the limit: a "try again in N minutes" page (429).
+RATE_LIMITS = {
+    name: env.str(f"RATE_LIMIT_{name.upper()}", default=default)
+    for name, default in {
+        "signup": "5,20,60",
+        "password_reset": "5,20,60",
+        "invitation": "5,50,60",
+        "confirm_email": "5,20,60",
+        "intake": "30,200,60",
+        "booking": "30,300,60",
+    }.items()
+}
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # --- Forms ------------------------------------------------------------------------------

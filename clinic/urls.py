@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from clinic import views
 from clinic.forms import LoginForm, PasswordResetForm
+from clinic.security import views as security
+from clinic.security.ratelimit import rate_limited
 
 admin.site.site_header = "Clinic back office"
 admin.site.site_title = "Clinic back office"
@@ -16,6 +18,17 @@ urlpatterns = [
     path("accounts/signup/<str:token>/", views.signup_finish, name="signup_finish"),
     path("accounts/confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/two-factor/", security.overview, name="two_factor"),
+    path("accounts/two-factor/set-up/", security.setup, name="two_factor_setup"),
+    path("accounts/two-factor/code/", security.verify, name="two_factor_verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        security.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("accounts/two-factor/turn-off/", security.turn_off, name="two_factor_turn_off"),
+    path("accounts/sessions/", security.session_list, name="sessions"),
+    path("accounts/sessions/end/", security.session_end, name="session_end"),
     # Before Django's auth URLs, which they replace: their forms check lengths and build
     # reset links from SITE_URL.
     path(
@@ -25,7 +38,9 @@ urlpatterns = [
     ),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        rate_limited("password_reset")(
+            auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)
+        ),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

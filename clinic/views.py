@@ -9,10 +9,25 @@ from clinic import accounts
 from clinic.access import get_client_for_staff, get_own_profile, no_store
 from clinic.forms import ChoosePasswordForm, ClientProfileForm, ClientSearchForm, SignUpForm
 from clinic.models import ClientProfile, User
+from clinic.security.ratelimit import rate_limited
+
+
+def _invited_address(request, public_id):
+    """Invitations count per address invited, so no inbox is flooded."""
+    client = ClientProfile.objects.filter(public_id=public_id).only("email").first()
+    return client.email if client is not None else ""
+
+
+def _changes_own_address(request):
+    """A profile save that changes the address sends a confirmation e-mail: that counts."""
+    client = ClientProfile.objects.filter(user=request.user).only("email").first()
+    posted = str(request.POST.get("email", "")).strip().lower()
+    return client is not None and posted != client.email.lower()
 
 
 @no_store
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("signup")
 def signup(request):
     """Ask for a link; the page says the same whether or not the address has an account."""
     if request.user.is_authenticated:
@@ -77,6 +92,7 @@ def confirm_email(request, token):
 @login_required
 @no_store
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("confirm_email", when=_changes_own_address)
 def profile(request):
     client = get_own_profile(request)
     form = ClientProfileForm(request.POST or None, instance=client, submit_label="Save my details")
@@ -133,6 +149,7 @@ def client_edit(request, public_id):
 @permission_required("clinic.change_clientprofile", raise_exception=True)
 @no_store
 @require_POST
+@rate_limited("invitation", address=_invited_address)
 def client_invite(request, public_id):
     """Front desk e-mails a registered client a link to set up their own account."""
     client = get_client_for_staff(request, public_id)

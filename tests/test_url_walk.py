@@ -67,7 +67,15 @@ from bookings.models import (
     VisitAmendment,
 )
 from clinic import accounts
-from clinic.models import AccountEvent, ClientProfile, Closure, Role, TimeOff, WorkingHours
+from clinic.models import (
+    AccountEvent,
+    ClientProfile,
+    Closure,
+    Role,
+    SignInEvent,
+    TimeOff,
+    WorkingHours,
+)
 from intake.audit import log_access
 from intake.models import Clearance, Condition, Review
 from library.models import Tag
@@ -125,6 +133,16 @@ EXPECTED = {
     "signup_finish":               (200,   200,   200,   200,   200,   200,   200,   200),
     "confirm_email":               (200,   200,   200,   200,   200,   200,   200,   200),
     "profile":                     (LOGIN, 200,   200,   404,   404,   404,   404,   404),
+    # Two-step sign-in: every account may read its page and turn it on; the staff here are
+    # set up and have entered their code (conftest), so set-up and the code page send them on.
+    "two_factor":                  (LOGIN, 200,   200,   200,   200,   200,   200,   200),
+    "two_factor_setup":            (LOGIN, 200,   200,   302,   302,   302,   302,   302),
+    "two_factor_verify":           (LOGIN, 302,   302,   302,   302,   302,   302,   302),
+    "two_factor_recovery_codes":   (LOGIN, 302,   302,   200,   200,   200,   200,   200),
+    "two_factor_turn_off":         (LOGIN, 302,   302,   302,   302,   302,   302,   302),
+    # One's own sessions only; ending one names a session of one's own (or "others").
+    "sessions":                    (LOGIN, 200,   200,   200,   200,   200,   200,   200),
+    "session_end":                 (LOGIN, 302,   302,   302,   302,   302,   302,   302),
     "login":                       (200,   200,   200,   200,   200,   200,   200,   200),
     "logout":                      (302,   302,   302,   302,   302,   302,   302,   302),
     "password_change":             (LOGIN, 200,   200,   200,   200,   200,   200,   200),
@@ -230,6 +248,8 @@ EXPECTED = {
 # request must write nothing.)
 POST_ONLY = {
     "logout",
+    "two_factor_turn_off",
+    "session_end",
     "client_invite",
     "closure_confirm",
     "intake:prefill",
@@ -266,6 +286,7 @@ ADMIN_MODELS = {
     "auth.Group":                  OWNERS_MANAGE,
     "clinic.User":                 {**OWNERS_MANAGE, "password": (403, 200)},
     "clinic.AccountEvent":         OWNERS_READ_ONLY,
+    "clinic.SignInEvent":          OWNERS_READ_ONLY,
     "clinic.Location":             RUNS_THE_CLINIC,
     "clinic.Closure":              RUNS_THE_CLINIC,
     "clinic.Room":                 RUNS_THE_CLINIC,
@@ -615,6 +636,9 @@ class UrlWalkTests(ClinicTestCase):
         cls.confirm_token = accounts.confirm_token(walk_in)
         AccountEvent.record(
             actor=cls.owner_user, target=cls.admin_user, action=AccountEvent.Action.PASSWORD_SET
+        )
+        SignInEvent.objects.create(
+            user=cls.admin_user, email=cls.admin_user.email, kind=SignInEvent.Kind.OTP_FAILED
         )
 
         # A row in every other admin table, so each change page has an object to show.

@@ -25,6 +25,7 @@ from clinic import clock
 from clinic.access import no_store, role_required
 from clinic.models import Role
 from clinic.roles import is_desk
+from clinic.security.ratelimit import rate_limited
 
 # --- Booking one session --------------------------------------------------------------
 
@@ -89,6 +90,7 @@ def book(request):
 @role_required(Role.CLIENT, *STAFF)
 @no_store
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("booking")
 def confirm(request):
     client = client_for_booking(request)
     if client is None:

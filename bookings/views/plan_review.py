@@ -21,6 +21,7 @@ from bookings.forms import MoveSessionForm
 from bookings.views.common import STAFF, client_for_booking, client_picker, client_query
 from clinic.access import no_store, role_required
 from clinic.models import Role, Service, Therapist
+from clinic.security.ratelimit import rate_limited
 
 CHANGED_ELSEWHERE = "The list of sessions changed in another tab. Check it and confirm again."
 
@@ -146,6 +147,7 @@ def plan_move(request):
 @role_required(Role.CLIENT, *STAFF)
 @no_store
 @require_POST
+@rate_limited("booking")
 def plan_confirm(request):
     """Book every session on the list in one transaction, or none."""
     review = _Review(request)

@@ -3,13 +3,22 @@
 Every change of who may read health data is logged (DESIGN.md, "Who uses it").
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.access import HEALTH_PERMISSION, is_owner_account
-from clinic.models import AccountEvent, User
+from clinic.models import AccountEvent, SignInEvent, User
+from clinic.security import twofactor
+
+# Devices hold the secrets that make codes: no admin page shows them. An owner resets a
+# lost device with the user list's action instead.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 class OwnersOnlyChangeMixin:
@@ -80,6 +89,7 @@ class UserAdmin(OwnersOnlyChangeMixin, DjangoUserAdmin):
     list_display = ["email", "first_name", "last_name", "roles", "is_staff", "is_active"]
     list_filter = ["groups", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
+    actions = ["reset_two_factor"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Name", {"fields": ("first_name", "last_name")}),
@@ -125,6 +135,20 @@ class UserAdmin(OwnersOnlyChangeMixin, DjangoUserAdmin):
             after=_access_state(form.instance),
         )  # fmt: skip
 
+    @admin.action(
+        description="Reset two-step sign-in (lost phone) and sign them out everywhere",
+        permissions=["change"],
+    )
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            ended = twofactor.reset(user, by=request.user, request=request)
+            self.message_user(
+                request,
+                f"{user.email}: two-step sign-in reset, {ended} session(s) ended. They set up "
+                "a new authenticator app at their next sign-in.",
+                messages.SUCCESS,
+            )
+
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
@@ -162,6 +186,33 @@ class AccountEventAdmin(admin.ModelAdmin):
     search_fields = ["target_email", "actor_email", "actor_name"]
     date_hierarchy = "at"
     fields = ["at", "action", "actor_name", "actor_email", "target_email", "detail"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return is_owner_account(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_owner_account(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    """Sign-ins, failures, lockouts and two-step events: for owners to read."""
+
+    list_display = ["at", "kind", "email", "ip", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["email", "ip"]
+    date_hierarchy = "at"
+    fields = ["at", "kind", "email", "ip", "user_agent", "detail"]
     readonly_fields = fields
 
     def has_module_permission(self, request):

@@ -22,6 +22,7 @@ from clinic.models.places import (
     WorkingHoursQuerySet,
     _time_zone_choices,
 )
+from clinic.models.security import SignInEvent, UserSession
 from clinic.models.users import Role, User, UserManager
 
 __all__ = [
@@ -35,12 +36,14 @@ __all__ = [
     "Room",
     "Service",
     "ServiceQuerySet",
+    "SignInEvent",
     "Technique",
     "Therapist",
     "TherapistQuerySet",
     "TimeOff",
     "User",
     "UserManager",
+    "UserSession",
     "Weekday",
     "WorkingHours",
     "WorkingHoursQuerySet",

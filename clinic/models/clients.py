@@ -171,6 +171,7 @@ class AccountEvent(models.Model):
         CLOSURE_CONFIRMED = "closure_confirmed", "Account closure confirmed by an owner"
         DATA_ERASED = "data_erased", "Client's personal data erased"
         RECORDS_PURGED = "records_purged", "Kept records purged after their period"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-step sign-in reset (lost device)"
 
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clinic import clock
 from clinic.access import get_own_profile, no_store, role_required
 from clinic.models import ClientProfile, Role
+from clinic.security.ratelimit import rate_limited
 from intake import identity
 from intake.access import is_owner
 from intake.audit import log_access
@@ -185,6 +186,7 @@ def desk_done(request, public_id):
 @login_required
 @no_store
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("intake")
 def step(request, public_id, number):
     intake = _get_draft_for_user(request, public_id)
     if not intake.is_draft:

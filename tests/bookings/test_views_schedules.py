@@ -58,8 +58,8 @@ class WeekTests(BookingViewCase, ClinicTestCase):
             self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 9, 9, 0)
         )
         # Six, and three for which clients' charts the therapist may open (the health
-        # permission, then the care team).
-        with self.assertNumQueries(9):
+        # permission, then the care team), and one for the session's two-step device.
+        with self.assertNumQueries(10):
             self.client.get(self.url)
         for day in range(10, 14):
             make_appointment(
@@ -70,8 +70,8 @@ class WeekTests(BookingViewCase, ClinicTestCase):
                 utc(2026, 3, day, 9, 0),
             )
         # Six, and three for which clients' charts the therapist may open (the health
-        # permission, then the care team).
-        with self.assertNumQueries(9):
+        # permission, then the care team), and one for the session's two-step device.
+        with self.assertNumQueries(10):
             self.client.get(self.url)
 
 
@@ -134,9 +134,9 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
             self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0)
         )
         self.login(self.front_desk_user)
-        # Six, one for the urgent red-flag list at the top of the day, and one for the
-        # day-of checks' results.
-        with self.assertNumQueries(8):
+        # Six, one for the urgent red-flag list at the top of the day, one for the
+        # day-of checks' results, and one for the session's two-step device.
+        with self.assertNumQueries(9):
             self.client.get(self.url)
         other = make_therapist("ben@example.com", location=self.location)
         from clinic.models import Room
@@ -146,5 +146,5 @@ class FrontDeskDayTests(BookingViewCase, ClinicTestCase):
             make_appointment(
                 self.other_client_profile, other, self.service, room, utc(2026, 3, 10, hour, 0)
             )
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get(self.url)

@@ -77,8 +77,9 @@ class TherapistTodayTests(ClinicTestCase):
             self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 10, 9, 0)
         )
         # Nine, one for which clients' charts the therapist may open, and one for the
-        # after-visit replies that need the therapist.
-        with self.assertNumQueries(11):
+        # after-visit replies that need
+        # the therapist, and one for the session's two-step device.
+        with self.assertNumQueries(12):
             self.client.get(self.url)
         for hour in (11, 13, 15):
             make_appointment(
@@ -89,8 +90,9 @@ class TherapistTodayTests(ClinicTestCase):
                 utc(2026, 3, 10, hour, 0),
             )
         # Nine, one for which clients' charts the therapist may open, and one for the
-        # after-visit replies that need the therapist.
-        with self.assertNumQueries(11):
+        # after-visit replies that need
+        # the therapist, and one for the session's two-step device.
+        with self.assertNumQueries(12):
             self.client.get(self.url)
 
 

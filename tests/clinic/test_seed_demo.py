@@ -1,13 +1,15 @@
 from io import StringIO
 
-from django.core.management import call_command
-from django.test import TestCase
+import pyotp
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from clinic.demo import DEMO_PASSWORD
+from clinic.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from clinic.models import ClientProfile, Location, Room, Service, Therapist, User, WorkingHours
 
 
+@override_settings(DEBUG=True)
 class SeedDemoTests(TestCase):
     def counts(self):
         return {
@@ -49,6 +51,27 @@ class SeedDemoTests(TestCase):
             response = self.client.post(
                 reverse("login"), {"username": email, "password": DEMO_PASSWORD}
             )
-            self.assertRedirects(response, reverse("home"))
+            self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+            if email != "client@example.com":
+                # Staff: the password alone opens nothing; the printed secret's code does.
+                home = self.client.get(reverse("home"))
+                self.assertTrue(home["Location"].startswith(reverse("two_factor_verify")))
+                code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+                response = self.client.post(
+                    reverse("two_factor_verify"), {"code": code, "next": reverse("home")}
+                )
+                self.assertRedirects(response, reverse("home"))
             self.assertEqual(self.client.get(reverse("home")).status_code, 200)
             self.client.post(reverse("logout"))
+
+    def test_the_secret_is_printed_beside_the_passwords(self):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        self.assertIn(DEMO_TOTP_SECRET, out.getvalue())
+        self.assertIn(DEMO_PASSWORD, out.getvalue())
+
+    @override_settings(DEBUG=False)
+    def test_refused_when_debug_is_off(self):
+        with self.assertRaisesMessage(CommandError, "DEBUG only"):
+            call_command("seed_demo", stdout=StringIO())
+        self.assertFalse(User.objects.exists())

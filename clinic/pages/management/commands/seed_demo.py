@@ -1,8 +1,15 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from bookings import demo as bookings_demo
-from clinic.demo import ACCOUNTS, DEMO_PASSWORD, OWNER, THERAPISTS, seed_clinic
+from clinic.demo import (
+    ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    OWNER,
+    THERAPISTS,
+    seed_clinic,
+)
 from intake import demo as intake_demo
 from library import demo as library_demo
 
@@ -16,6 +23,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # Published passwords and two-step secrets would open a real clinic's records.
+            raise CommandError("seed_demo makes accounts with published passwords: DEBUG only.")
         location, created = seed_clinic()
         for seed in APP_SEEDERS:
             created += seed(location=location)
@@ -34,5 +44,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {'Therapist':<13} {THERAPISTS[0][0]} (and {len(THERAPISTS) - 1} more)"
         )
-        if settings.DEBUG:
-            self.stdout.write(f"  {'Owner':<13} {OWNER[0]}")
+        self.stdout.write(f"  {'Owner':<13} {OWNER[0]}")
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(
+                f"Two-step sign-in secret for every staff account: {DEMO_TOTP_SECRET}"
+            )
+        )
+        self.stdout.write(
+            "  Add it to an authenticator app, or get the current code with\n"
+            f"  python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\""
+        )
