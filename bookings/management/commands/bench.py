@@ -21,6 +21,7 @@ exclusion constraints hold. On PostgreSQL they are written with COPY.
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 import time
@@ -58,6 +59,11 @@ GAPPY_DAY = [clock(8, 0), clock(9, 30), clock(11, 0), clock(13, 0), clock(14, 30
 WINDOW_DAYS = 28
 BOOKED_DAYS = 14
 GROUP = 20
+# Aims: each call at most this many times its own SQL time (EXPLAIN ANALYZE, same run).
+ENGINE_TARGETS = {
+    "availability, 1 therapist, 28 days": 5,
+    "next free time, 20 therapists": 5,
+}
 
 
 @dataclass
@@ -150,9 +156,16 @@ class Command(BaseCommand):
                 row = self.measure(name, call, runs)
                 row["size"] = size
                 results.append(row)
+                floor = ""
+                if row["sql"] is not None:
+                    target = ENGINE_TARGETS.get(name)
+                    verdict = ""
+                    if target is not None:
+                        verdict = "  ok" if row["ratio"] <= target else f"  MISSED (aim {target}x)"
+                    floor = f"  SQL {row['sql']:6.2f} ms  {row['ratio']:5.2f}x SQL{verdict}"
                 self.stdout.write(
                     f"  {name:<42} {row['queries']:>2} queries  median {row['median']:8.2f} ms"
-                    f"  p95 {row['p95']:8.2f} ms  ({row['result']})"
+                    f"  p95 {row['p95']:8.2f} ms{floor}  ({row['result']})"
                 )
         self.summary(results, targets)
 
@@ -419,18 +432,41 @@ class Command(BaseCommand):
     def measure(self, name, call, runs):
         with CaptureQueriesContext(connection) as queries:
             result = call()  # the warm-up run also counts the queries
-        timings = []
+        statements = [query["sql"] for query in queries.captured_queries]
+        timings, floors = [], []
         for _ in range(runs):
             started = time.perf_counter()
             call()
             timings.append((time.perf_counter() - started) * 1000)
-        return {
+            # Interleaved with the calls, so that both see the same load on the machine.
+            floors.append(self.sql_time(statements))
+        row = {
             "name": name,
-            "queries": len(queries),
+            "queries": len(statements),
             "median": statistics.median(timings),
             "p95": _percentile(timings, 0.95),
             "result": result,
+            "sql": None,
         }
+        if floors[0] is not None:
+            row["sql"] = statistics.median(floors)
+            row["ratio"] = row["median"] / row["sql"] if row["sql"] else float("inf")
+        return row
+
+    @staticmethod
+    def sql_time(statements):
+        """Milliseconds PostgreSQL spends on these statements: planning plus execution,
+        from EXPLAIN ANALYZE (the physical floor of the call), or None elsewhere."""
+        if connection.vendor != "postgresql":
+            return None
+        total = 0.0
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+                plan = cursor.fetchone()[0]
+                plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+                total += plan["Planning Time"] + plan["Execution Time"]
+        return total
 
     def summary(self, results, sizes):
         if len(sizes) < 2:
