@@ -151,6 +151,18 @@ def slots_by_therapist(
     return {therapist: found.get(therapist.pk, []) for therapist in chosen}
 
 
+def slots_offering(
+    service: Service, start: date, end: date, **options: Any
+) -> dict[int, list[Slot]]:
+    """{therapist id: [Slot, ...]} for every active therapist offering ``service`` who
+    works on those dates, from two queries (the therapists come with their hours)."""
+    calendar = Calendar([service], start, end, offering=service)
+    if not calendar.hours:
+        return {}
+    busy = calendar.busy_time(start, end)
+    return calendar.slots(service, start, end, busy, **options)
+
+
 def nearest_free_slots(
     therapist: Therapist,
     service: Service,
