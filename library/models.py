@@ -255,6 +255,15 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Markdown is rendered (and sanitised) once, here, not on every view.
+        self.body_html = render_stored(self.body)
+        self._rendered_from = self.body
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("library:article", args=[self.slug])
 
@@ -285,15 +294,6 @@ class Article(models.Model):
         # What body_html was rendered from, to tell a body changed in memory since.
         article._rendered_from = article.__dict__.get("body")
         return article
-
-    def save(self, *args, **kwargs):
-        # Markdown is rendered (and sanitised) once, here, not on every view.
-        self.body_html = render_stored(self.body)
-        self._rendered_from = self.body
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
 
     @cached_property
     def rendered_body(self):
