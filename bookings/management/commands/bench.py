@@ -36,6 +36,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings.availability import free_slots, next_free_slot
+from bookings.management.pageload import PageLoad
 from bookings.models import Appointment
 from bookings.planning import recommend_plan
 from bookings.proposals import propose_plan
@@ -112,8 +113,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fillers", type=int, default=80, help="Other therapists holding filler rows."
         )
+        parser.add_argument(
+            "--pages",
+            type=float,
+            default=5.0,
+            help="Seconds of load per page and round under gunicorn (0: no page figures).",
+        )
+        parser.add_argument(
+            "--rounds", type=int, default=3, help="Rounds of the page loads, interleaved."
+        )
+        parser.add_argument(
+            "--concurrency", type=int, default=16, help="Concurrent clients for the pages."
+        )
+        parser.add_argument(
+            "--workers", type=int, default=3, help="gunicorn workers for the page figures."
+        )
 
-    def handle(self, *args, sizes, runs, quick, allow_sqlite, fillers, **options):
+    def handle(
+        self,
+        *args,
+        sizes,
+        runs,
+        quick,
+        allow_sqlite,
+        fillers,
+        pages,
+        rounds,
+        concurrency,
+        workers,
+        **options,
+    ):
         if connection.vendor != "postgresql" and not allow_sqlite:
             raise CommandError(
                 "The benchmark belongs on PostgreSQL, in a database of its own, e.g. "
@@ -121,7 +150,7 @@ class Command(BaseCommand):
                 "(or pass --allow-sqlite for a smoke run)."
             )
         if quick:
-            sizes, runs, fillers = "200", 1, 4
+            sizes, runs, fillers, pages = "200", 1, 4, 0
         try:
             targets = sorted({int(size) for size in sizes.split(",") if size.strip()})
         except ValueError:
@@ -168,6 +197,9 @@ class Command(BaseCommand):
                     f"  p95 {row['p95']:8.2f} ms{floor}  ({row['result']})"
                 )
         self.summary(results, targets)
+        if pages > 0:
+            load = PageLoad(self, clinic, seconds=pages, rounds=rounds, workers=workers)
+            load.run(concurrency)
 
     # --- The clinic -----------------------------------------------------------------
 
