@@ -624,6 +624,9 @@ class _Sweep:
         self.rooms = busy.rooms_by_service.get(service.pk, {})
         self.now = epoch(now or timezone.now())
         self.notice = notice
+        # Blocks of the same hours on the same day in the same zone (a team's timetable)
+        # convert to UTC once.
+        self._whole: dict[tuple[date, time, time, str], tuple[int, int] | None] = {}
 
     def day_blocks(self, day: date) -> list[_Block]:
         return [
@@ -649,7 +652,11 @@ class _Sweep:
         therapist_busy = self.busy.therapists.get(row.therapist_id, _NOTHING)
         room_busy = [self.busy.rooms.get(room, _NOTHING) for room in room_ids]
         span = self.span
-        whole = _whole_block(day, row.start_time, row.end_time, zone)
+        key = (day, row.start_time, row.end_time, location.time_zone)
+        if key in self._whole:
+            whole = self._whole[key]
+        else:
+            whole = self._whole[key] = _whole_block(day, row.start_time, row.end_time, zone)
         if whole is None:
             # A daylight-saving change inside the block: each wall-clock time in turn.
             for at, block_end in _wall_candidates(day, row.start_time, row.end_time, zone, step):
