@@ -181,6 +181,10 @@ class Command(BaseCommand):
                 f"\n{size:,} filler appointments ({total:,} in the table), "
                 f"written in {time.perf_counter() - started:.1f} s"
             )
+            self.stdout.write(
+                f"  round trip (SELECT 1): median {self.round_trip():.2f} ms "
+                "(the machine's latency; every query pays it on top of its SQL time)"
+            )
             for name, call in self.cases(clinic):
                 row = self.measure(name, call, runs)
                 row["size"] = size
@@ -484,6 +488,17 @@ class Command(BaseCommand):
             row["sql"] = statistics.median(floors)
             row["ratio"] = row["median"] / row["sql"] if row["sql"] else float("inf")
         return row
+
+    @staticmethod
+    def round_trip(times=30):
+        timings = []
+        with connection.cursor() as cursor:
+            for _ in range(times):
+                started = time.perf_counter()
+                cursor.execute("SELECT 1")
+                cursor.fetchall()
+                timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)
 
     @staticmethod
     def sql_time(statements):
