@@ -4,12 +4,13 @@ Public API (DESIGN.md): ``free_slots(therapist, service, start=date_a, end=date_
 sorted aware datetimes in the location's zone. ``next_free_slot`` finds the soonest start
 across therapists, ``nearest_free_slots`` the times closest to a wanted one.
 
-Everything is computed from a fixed number of queries whatever the date range or the
-number of appointments: working hours (with their locations), rooms, closures, and one
-query for busy time (appointments of the therapists and the candidate rooms, plus the
-therapists' time off). ``bookings.timetable.Calendar`` holds what those queries read, so
-that one read serves several services and date ranges (a treatment plan's sessions and
-reassessment).
+Everything is computed from two queries whatever the date range or the number of
+appointments: working hours (with their locations, for active therapists, and whether
+each offers the service), and one for busy time (appointments of the therapists and the
+locations' rooms, the therapists' time off, closures, and the rooms themselves).
+``bookings.timetable.Calendar`` holds what those queries read, so that one read serves
+several services and date ranges (a treatment plan's sessions and reassessment). An
+inactive therapist, or one who does not offer the service, has no free time.
 """
 
 from __future__ import annotations
@@ -21,14 +22,20 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from bookings.timetable import Calendar, Slot
+from bookings.timetable import Calendar, Slot, check_duration, epoch
+from bookings.timeutils import LocalDateTime
 from clinic.models import Location, Service, Therapist
 
 if TYPE_CHECKING:
     from bookings.models import Appointment
 
-# How far next_free_slot looks in its first window; each next window is twice as long.
-_FIRST_WINDOW_DAYS = 28
+# How far next_free_slot looks in its first window (the day before ``after``'s UTC date
+# and that day, so that every zone's local day is covered); the windows grow from there,
+# so the cost follows the days actually searched.
+_FIRST_WINDOW_DAYS = 2
+# Each window is four times as long as the one before: each costs a round trip to the
+# database, which on a busy machine costs more than reading a few more days.
+_GROWTH = 4
 # The furthest ahead next_free_slot searches; each location's own horizon still applies.
 _MAX_HORIZON_DAYS = 366
 
@@ -45,7 +52,8 @@ def _slots(
     notice: bool = True,
     exclude_ids: Iterable[int] = (),
 ) -> dict[int, list[Slot]]:
-    """Free slots per therapist id, from four queries in all."""
+    """Free slots per therapist id, from two queries in all (one without working hours)."""
+    check_duration(duration)
     calendar = Calendar([service], start, end, therapist_ids=therapist_ids, location=location)
     if not calendar.hours:
         return {therapist_id: [] for therapist_id in therapist_ids}
@@ -92,8 +100,10 @@ def free_slots(
     names none) are free from it until duration + buffer later, that span lies inside the
     working block, the location is open that day, and it is at least the location's
     minimum notice and at most its booking horizon from ``now``. ``duration`` (minutes)
-    overrides the service's length; ``location`` limits the search to one location;
-    ``notice=False`` lets staff book inside the minimum notice. Four SQL queries.
+    overrides the service's length (a positive number: anything else is a ``ValueError``);
+    ``location`` limits the search to one location; ``notice=False`` lets staff book
+    inside the minimum notice. An inactive therapist, or one who does not offer the
+    service's technique, gets none. Two SQL queries.
     """
     slots = _slots(
         [therapist.pk],
@@ -144,6 +154,18 @@ def slots_by_therapist(
     return {therapist: found.get(therapist.pk, []) for therapist in chosen}
 
 
+def slots_offering(
+    service: Service, start: date, end: date, **options: Any
+) -> dict[int, list[Slot]]:
+    """{therapist id: [Slot, ...]} for every active therapist offering ``service`` who
+    works on those dates, from two queries (the therapists come with their hours)."""
+    calendar = Calendar([service], start, end, offering=service)
+    if not calendar.hours:
+        return {}
+    busy = calendar.busy_time(start, end)
+    return calendar.slots(service, start, end, busy, **options)
+
+
 def nearest_free_slots(
     therapist: Therapist,
     service: Service,
@@ -156,19 +178,30 @@ def nearest_free_slots(
     notice: bool = True,
     exclude_ids: Iterable[int] = (),
 ) -> list[datetime]:
-    """Free starts within ``days`` of ``around``'s date, nearest first (a tie: the earlier)."""
+    """Free starts within ``days`` of ``around``'s date, nearest first (a tie: the earlier).
+
+    The date is the one at the slot's location (Monday 09:00 in Auckland is Sunday in
+    UTC): a slot is kept when its local date is within ``days`` of ``around``'s local
+    date in the same zone.
+    """
     day = around.astimezone(UTC).date()
+    # Local dates are within a day of the UTC date: read one more day each side.
     slots = _slots(
         [therapist.pk],
         service,
-        day - timedelta(days=days),
-        day + timedelta(days=days),
+        day - timedelta(days=days + 1),
+        day + timedelta(days=days + 1),
         duration=duration,
         now=now,
         notice=notice,
         exclude_ids=exclude_ids,
     )[therapist.pk]
     around_utc = around.astimezone(UTC)
+    slots = [
+        slot
+        for slot in slots
+        if abs((slot.start.date() - around.astimezone(slot.start.tzinfo).date()).days) <= days
+    ]
     ranked = sorted(slots, key=lambda slot: (abs(slot.start_utc - around_utc), slot.start_utc))
     return [slot.start for slot in ranked[:limit]]
 
@@ -190,21 +223,20 @@ def next_free_slot(
 ) -> tuple[Therapist, datetime] | None:
     """(therapist, start) of the soonest free start for ``service``, or None.
 
-    Looks across ``therapists`` (default: every active therapist offering the service,
-    found with their working hours) from ``after`` (default now) in windows of 28, 56...
-    days. The timetables are read once (three queries) and each window costs one more,
-    whatever the number of therapists or appointments: four when the first window has a
-    free time.
+    Looks across ``therapists`` (default: every active therapist offering the service)
+    from ``after`` (default now). The timetables are read once (one query); then windows
+    of 2, 8, 32... days are searched, one busy-time query each, day by day, stopping at
+    the first day on which any therapist has a start: three queries when it is on the
+    day of ``after`` or the next; one more to fetch the therapist when none were given.
     """
     now = now or timezone.now()
     after = after or now
     first = timezone.localdate(after, UTC) - timedelta(days=1)
     # Each location's own horizon applies slot by slot; this only bounds the search.
     last = timezone.localdate(now, UTC) + timedelta(days=_MAX_HORIZON_DAYS + 1)
+    by_pk: dict[int, Therapist] | None = None
     if therapists is None:
         calendar = Calendar([service], first, last, offering=service)
-        by_pk = calendar.therapists
-        assert by_pk is not None  # a Calendar built with offering= has its therapists
     else:
         by_pk = {t.pk: t for t in therapists}
         if not by_pk:
@@ -212,18 +244,20 @@ def next_free_slot(
         calendar = Calendar([service], first, last, therapist_ids=list(by_pk))
     if not calendar.hours:
         return None
+    after_epoch = epoch(after)
     window = _FIRST_WINDOW_DAYS
     while first <= last:
         window_end = min(first + timedelta(days=window - 1), last)
-        busy = calendar.busy_time(first, window_end)
-        found = calendar.slots(service, first, window_end, busy, now=now)
-        best = min(
-            (slot for slots in found.values() for slot in slots if slot.start_utc >= after),
-            key=lambda slot: (slot.start_utc, slot.therapist_id),
-            default=None,
-        )
-        if best is not None:
-            return by_pk[best.therapist_id], best.start
+        # Two more days of busy time: with several zones a later local day may come first.
+        busy = calendar.busy_time(first, window_end + timedelta(days=2))
+        found = calendar.first_free(service, first, window_end, busy, after=after_epoch, now=now)
+        if found is not None:
+            at, therapist_id, location = found
+            if by_pk is not None:
+                therapist = by_pk[therapist_id]
+            else:
+                therapist = Therapist.objects.select_related("user").get(pk=therapist_id)
+            return therapist, LocalDateTime.fromtimestamp(at, location.zone)
         first = window_end + timedelta(days=1)
-        window *= 2
+        window *= _GROWTH
     return None

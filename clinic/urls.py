@@ -52,4 +52,5 @@ urlpatterns = [
     path("bookings/", include("bookings.urls")),
     path("library/", include("library.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/", views.healthz, name="healthz"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -171,3 +172,10 @@ def client_invite(request, public_id):
             f"It works for {accounts.link_hours()} hours.",
         )
     return redirect(client)
+
+
+@require_safe
+def healthz(request):
+    """A trivial page: the application answers, with no database work. For a load
+    balancer's health check, and the baseline ``manage.py bench`` compares pages with."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

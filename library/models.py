@@ -21,7 +21,7 @@ from clinic import clock
 from clinic.dates import add_years
 from clinic.models import Location
 from clinic.validators import validate_sensible_date
-from library.rendering import count_words, has_placeholders, render_markdown
+from library.rendering import count_words, fill_rendered, has_tokens, render_stored
 
 WORDS_PER_MINUTE = 200
 # Article pages live at /library/<slug>/, beside the library's own pages.
@@ -224,9 +224,14 @@ class Article(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    body_html = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The body rendered to sanitised HTML when saved (numbers filled in when shown).",
+    )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[tags, not_for])
+    history = HistoricalRecords(m2m_fields=[tags, not_for], excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["title"]
@@ -249,6 +254,15 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Markdown is rendered (and sanitised) once, here, not on every view.
+        self.body_html = render_stored(self.body)
+        self._rendered_from = self.body
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("library:article", args=[self.slug])
@@ -274,11 +288,26 @@ class Article(models.Model):
                 }
             )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # What body_html was rendered from, to tell a body changed in memory since.
+        article._rendered_from = article.__dict__.get("body")
+        return article
+
     @cached_property
     def rendered_body(self):
+        """The body as sanitised HTML, the clinic's numbers filled in.
+
+        From ``body_html``, rendered when the article was saved; an article whose body
+        changed since (a preview built in memory) is rendered now.
+        """
+        html = self.body_html
+        if not html or getattr(self, "_rendered_from", None) != self.body:
+            html = render_stored(self.body)
         # Only an article that names a number needs the location.
-        numbers = clinic_numbers() if has_placeholders(self.body) else None
-        return render_markdown(self.body, numbers=numbers)
+        numbers = clinic_numbers() if has_tokens(html) else None
+        return fill_rendered(html, numbers)
 
     @property
     def reading_minutes(self):

@@ -10,6 +10,7 @@ Articles never hard-code one country's emergency numbers: they write
 with the clinic's configured numbers (or a plain phrase when there is none).
 """
 
+import html as html_lib
 import re
 
 import markdown
@@ -83,6 +84,43 @@ def render_markdown(text, *, numbers=None):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+# In HTML rendered ahead of time (``render_stored``), each placeholder is held by a
+# token of plain letters, which neither Markdown nor nh3 changes, and filled in when the
+# page is shown (``fill_rendered``): the clinic's numbers can change after the save.
+_TOKENS = {name: f"qqclinic{name.replace('_', '')}qq" for name in PLACEHOLDER_FALLBACKS}
+_TOKEN = re.compile("|".join(_TOKENS.values()))
+_NAME_OF_TOKEN = {token: name for name, token in _TOKENS.items()}
+
+
+def render_stored(text):
+    """Sanitised HTML for ``text`` with its placeholders kept as tokens, to store.
+
+    Rendered once when an article is saved; ``fill_rendered`` fills in the numbers.
+    """
+    held = _PLACEHOLDER.sub(lambda match: _TOKENS[match.group(1)], text or "")
+    return render_markdown(held)
+
+
+def has_tokens(html):
+    return _TOKEN.search(html or "") is not None
+
+
+def fill_rendered(html, numbers=None):
+    """Stored HTML with its placeholder tokens replaced by the clinic's numbers.
+
+    A number is cut down to the characters a phone number uses (as in
+    ``fill_placeholders``) and escaped, so it can add nothing but itself.
+    """
+    numbers = numbers or {}
+
+    def number(match):
+        name = _NAME_OF_TOKEN[match.group(0)]
+        value = _NOT_IN_A_NUMBER.sub("", str(numbers.get(name) or "")).strip()
+        return html_lib.escape(value or PLACEHOLDER_FALLBACKS[name])
+
+    return _TOKEN.sub(number, html or "")
 
 
 def count_words(text):

@@ -229,6 +229,7 @@ EXPECTED = {
     # The after-visit reply link: the token is the key; the page never shows a reply.
     "bookings:aftercare":          (200,   200,   200,   200,   200,   200,   200,   200),
     "library:home":                (200,   200,   200,   200,   200,   200,   200,   200),
+    "healthz":                     (200,   200,   200,   200,   200,   200,   200,   200),
     "library:search":              (200,   200,   200,   200,   200,   200,   200,   200),
     "library:topic":               (200,   200,   200,   200,   200,   200,   200,   200),
     "library:article":             (200,   200,   200,   200,   200,   200,   200,   200),

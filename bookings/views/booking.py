@@ -7,7 +7,11 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bookings import appointments
-from bookings.availability import next_free_slot, slots_by_therapist, therapists_for
+from bookings.availability import (
+    next_free_slot,
+    slots_by_therapist,
+    slots_offering,
+)
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.forms import (
     ConfirmForm,
@@ -50,8 +54,16 @@ def book(request):
         context["verdict"] = verdict
         if verdict.allowed:
             staff = is_desk(request.user)
-            therapists = [therapist] if therapist else list(therapists_for(service))
-            found = slots_by_therapist(therapists, service, day, day, notice=not staff)
+            if therapist:
+                therapists = [therapist]
+                found = slots_by_therapist(therapists, service, day, day, notice=not staff)
+            else:
+                # Every active therapist offering the service, found with their working
+                # hours; the form has already read the active therapists.
+                by_id = slots_offering(service, day, day, notice=not staff)
+                found = {form.therapists[pk]: by_id[pk] for pk in by_id if pk in form.therapists}
+                # Those who do not offer the service get no time from next_free_slot.
+                therapists = list(form.therapists.values())
             times = []
             for who, slots in found.items():
                 times.extend((slot.start, who) for slot in slots)

@@ -2,7 +2,9 @@
 timetables, and client records."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 
 from clinic.access import is_owner_account
 from clinic.accounts import email_changed
@@ -134,8 +136,41 @@ class ServiceAdmin(HistoryAdmin):
         self.message_user(request, f"{updated} service(s) withdrawn; existing bookings stay.")
 
 
+class WorkingHoursFormSet(BaseInlineFormSet):
+    """A therapist's working hours, checked together for overlapping rows.
+
+    Each row's own check (``WorkingHours.clean``) would compare with the rows in the
+    database, which this same form may be changing (ending an old timetable while adding
+    the new one), so the rows are compared here as they will be saved instead.
+    """
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.overlaps_checked_by_formset = True
+        return form
+
+    def clean(self):
+        super().clean()
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            row = WorkingHours(
+                therapist_id=self.instance.pk,
+                **{name: data.get(name) for name in WorkingHoursInline.fields},
+            )
+            for earlier in rows:
+                if row.clashes_with(earlier):
+                    raise ValidationError(
+                        row.clash_error(earlier).messages[0], code="overlapping_hours"
+                    )
+            rows.append(row)
+
+
 class WorkingHoursInline(admin.TabularInline):
     model = WorkingHours
+    formset = WorkingHoursFormSet
     extra = 0
     fields = ["location", "weekday", "start_time", "end_time", "valid_from", "valid_until"]
 

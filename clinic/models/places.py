@@ -287,6 +287,10 @@ class WorkingHours(models.Model):
             f"{self.start_time:%H:%M}–{self.end_time:%H:%M} at {self.location}"
         )
 
+    # Set by a form set that checks its rows together (the therapist's admin inline),
+    # where the rows in the database are about to change as well.
+    overlaps_checked_by_formset = False
+
     def clean(self):
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError(
@@ -296,6 +300,53 @@ class WorkingHours(models.Model):
             raise ValidationError(
                 {"valid_until": "This date is before the valid-from date."}, code="bad_range"
             )
+        if self.therapist_id and not self.overlaps_checked_by_formset:
+            clash = next((row for row in self.possible_clashes() if self.clashes_with(row)), None)
+            if clash is not None:
+                raise self.clash_error(clash)
+
+    def possible_clashes(self):
+        """The therapist's other rows on the same weekday (the only ones that can clash)."""
+        return (
+            WorkingHours.objects.filter(therapist_id=self.therapist_id, weekday=self.weekday)
+            .exclude(pk=self.pk)
+            .select_related("location")
+        )
+
+    def clashes_with(self, other):
+        """Could both rows apply at once? Same therapist and weekday, overlapping times
+        and overlapping valid dates (an empty date is open-ended). A therapist cannot
+        work two blocks at once, at one location or two, so such rows are refused: the
+        same start would be offered twice."""
+        if None in (self.weekday, self.start_time, self.end_time):
+            return False
+        if None in (other.weekday, other.start_time, other.end_time):
+            return False
+        if self.therapist_id != other.therapist_id or self.weekday != other.weekday:
+            return False
+        if not (self.start_time < other.end_time and other.start_time < self.end_time):
+            return False
+        starts_after_other_ends = (
+            self.valid_from and other.valid_until and self.valid_from > other.valid_until
+        )
+        ends_before_other_starts = (
+            self.valid_until and other.valid_from and self.valid_until < other.valid_from
+        )
+        return not (starts_after_other_ends or ends_before_other_starts)
+
+    def clash_error(self, other):
+        when = "open-ended"
+        if other.valid_from or other.valid_until:
+            first = f"{other.valid_from:%d %b %Y}" if other.valid_from else "the start"
+            last = f"{other.valid_until:%d %b %Y}" if other.valid_until else "open-ended"
+            when = f"valid from {first} until {last}"
+        return ValidationError(
+            f"This block overlaps {other.get_weekday_display()} "
+            f"{other.start_time:%H:%M}–{other.end_time:%H:%M} at {other.location} "
+            f"({when}). To start a new timetable, set the old row's valid-until date to "
+            "the day before the new row's valid-from date, or change the times.",
+            code="overlapping_hours",
+        )
 
 
 class TimeOff(models.Model):

@@ -61,15 +61,16 @@ class PlanBookingQueryCountTests(ClinicTestCase):
         self.assertEqual(long_plan.appointments.count(), 9)
         self.assertEqual(short_count, long_count)
 
-    def test_booking_a_plan_takes_twenty_queries(self):
+    def test_booking_a_plan_takes_eighteen_queries(self):
         # Services, therapists, whether each therapist offers each service (two pairs:
         # the sessions and the reassessment), the staff roles; this plan booked already?;
         # the health form once for every day (intake, its flags, the main location's
-        # zone for its completion day); working hours, rooms, closures, busy time; the
+        # zone for its completion day); working hours, then busy time (with closures and
+        # rooms); the
         # plan and its history; the sessions and their history; the care team.
         proposal = self.proposal(score=8)
         by = User.objects.get(pk=self.client_user.pk)
-        with self.assertNumQueries(20):
+        with self.assertNumQueries(18):
             book_plan(proposal=proposal, client=self.client_profile, by=by)
 
     def test_every_session_gets_its_reminder_once_the_plan_commits(self):

@@ -21,6 +21,7 @@ exclusion constraints hold. On PostgreSQL they are written with COPY.
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 import time
@@ -35,6 +36,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings.availability import free_slots, next_free_slot
+from bookings.management.pageload import PageLoad
 from bookings.models import Appointment
 from bookings.planning import recommend_plan
 from bookings.proposals import propose_plan
@@ -58,6 +60,11 @@ GAPPY_DAY = [clock(8, 0), clock(9, 30), clock(11, 0), clock(13, 0), clock(14, 30
 WINDOW_DAYS = 28
 BOOKED_DAYS = 14
 GROUP = 20
+# Aims: each call at most this many times its own SQL time (EXPLAIN ANALYZE, same run).
+ENGINE_TARGETS = {
+    "availability, 1 therapist, 28 days": 5,
+    "next free time, 20 therapists": 5,
+}
 
 
 @dataclass
@@ -106,8 +113,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fillers", type=int, default=80, help="Other therapists holding filler rows."
         )
+        parser.add_argument(
+            "--pages",
+            type=float,
+            default=5.0,
+            help="Seconds of load per page and round under gunicorn (0: no page figures).",
+        )
+        parser.add_argument(
+            "--rounds", type=int, default=3, help="Rounds of the page loads, interleaved."
+        )
+        parser.add_argument(
+            "--concurrency", type=int, default=16, help="Concurrent clients for the pages."
+        )
+        parser.add_argument(
+            "--workers", type=int, default=3, help="gunicorn workers for the page figures."
+        )
 
-    def handle(self, *args, sizes, runs, quick, allow_sqlite, fillers, **options):
+    def handle(
+        self,
+        *args,
+        sizes,
+        runs,
+        quick,
+        allow_sqlite,
+        fillers,
+        pages,
+        rounds,
+        concurrency,
+        workers,
+        **options,
+    ):
         if connection.vendor != "postgresql" and not allow_sqlite:
             raise CommandError(
                 "The benchmark belongs on PostgreSQL, in a database of its own, e.g. "
@@ -115,7 +150,7 @@ class Command(BaseCommand):
                 "(or pass --allow-sqlite for a smoke run)."
             )
         if quick:
-            sizes, runs, fillers = "200", 1, 4
+            sizes, runs, fillers, pages = "200", 1, 4, 0
         try:
             targets = sorted({int(size) for size in sizes.split(",") if size.strip()})
         except ValueError:
@@ -146,15 +181,29 @@ class Command(BaseCommand):
                 f"\n{size:,} filler appointments ({total:,} in the table), "
                 f"written in {time.perf_counter() - started:.1f} s"
             )
+            self.stdout.write(
+                f"  round trip (SELECT 1): median {self.round_trip():.2f} ms "
+                "(the machine's latency; every query pays it on top of its SQL time)"
+            )
             for name, call in self.cases(clinic):
                 row = self.measure(name, call, runs)
                 row["size"] = size
                 results.append(row)
+                floor = ""
+                if row["sql"] is not None:
+                    target = ENGINE_TARGETS.get(name)
+                    verdict = ""
+                    if target is not None:
+                        verdict = "  ok" if row["ratio"] <= target else f"  MISSED (aim {target}x)"
+                    floor = f"  SQL {row['sql']:6.2f} ms  {row['ratio']:5.2f}x SQL{verdict}"
                 self.stdout.write(
                     f"  {name:<42} {row['queries']:>2} queries  median {row['median']:8.2f} ms"
-                    f"  p95 {row['p95']:8.2f} ms  ({row['result']})"
+                    f"  p95 {row['p95']:8.2f} ms{floor}  ({row['result']})"
                 )
         self.summary(results, targets)
+        if pages > 0:
+            load = PageLoad(self, clinic, seconds=pages, rounds=rounds, workers=workers)
+            load.run(concurrency)
 
     # --- The clinic -----------------------------------------------------------------
 
@@ -419,18 +468,52 @@ class Command(BaseCommand):
     def measure(self, name, call, runs):
         with CaptureQueriesContext(connection) as queries:
             result = call()  # the warm-up run also counts the queries
-        timings = []
+        statements = [query["sql"] for query in queries.captured_queries]
+        timings, floors = [], []
         for _ in range(runs):
             started = time.perf_counter()
             call()
             timings.append((time.perf_counter() - started) * 1000)
-        return {
+            # Interleaved with the calls, so that both see the same load on the machine.
+            floors.append(self.sql_time(statements))
+        row = {
             "name": name,
-            "queries": len(queries),
+            "queries": len(statements),
             "median": statistics.median(timings),
             "p95": _percentile(timings, 0.95),
             "result": result,
+            "sql": None,
         }
+        if floors[0] is not None:
+            row["sql"] = statistics.median(floors)
+            row["ratio"] = row["median"] / row["sql"] if row["sql"] else float("inf")
+        return row
+
+    @staticmethod
+    def round_trip(times=30):
+        timings = []
+        with connection.cursor() as cursor:
+            for _ in range(times):
+                started = time.perf_counter()
+                cursor.execute("SELECT 1")
+                cursor.fetchall()
+                timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)
+
+    @staticmethod
+    def sql_time(statements):
+        """Milliseconds PostgreSQL spends on these statements: planning plus execution,
+        from EXPLAIN ANALYZE (the physical floor of the call), or None elsewhere."""
+        if connection.vendor != "postgresql":
+            return None
+        total = 0.0
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+                plan = cursor.fetchone()[0]
+                plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+                total += plan["Planning Time"] + plan["Execution Time"]
+        return total
 
     def summary(self, results, sizes):
         if len(sizes) < 2:
