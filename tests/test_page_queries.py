@@ -76,6 +76,9 @@ class TherapistWeekQueryTests(BookingViewCase, ClinicTestCase):
     def test_the_week_does_not_grow_with_appointments(self):
         self.login(self.therapist_user)
         url = reverse("bookings:therapist_week")
+        make_appointment(
+            self.client_profile, self.therapist, self.service, self.room, utc(2026, 3, 2, 15)
+        )
         self.client.get(url)
         with CaptureQueriesContext(connection) as before:
             self.client.get(url)
@@ -87,11 +90,12 @@ class TherapistWeekQueryTests(BookingViewCase, ClinicTestCase):
                 self.room,
                 utc(2026, 3, day, hour),
             )
-        # Session, user, roles, therapist, their location, appointments (with client,
-        # service, location and room).
+        # Session, user, the session's two-step device, roles, therapist, their location,
+        # appointments (with client, service, location and room), and three for which
+        # clients' charts the therapist may open (the health permission, the care team).
         with self.assertNumQueries(len(before)):
             response = self.client.get(url)
-        self.assertEqual(len(before), 6)
+        self.assertEqual(len(before), 10)
         self.assertEqual(response.status_code, 200)
 
 

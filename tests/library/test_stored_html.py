@@ -56,6 +56,6 @@ class StoredHtmlTests(ClinicTestCase):
 
     def test_the_backfill_renders_articles_saved_before_the_field(self):
         Article.objects.filter(pk=self.article.pk).update(body_html="")
-        migration = importlib.import_module("library.migrations.0007_render_article_bodies")
+        migration = importlib.import_module("library.migrations.0008_render_article_bodies")
         migration.render_bodies(apps, None)
         self.assertIn("<h2>When</h2>", Article.objects.get(pk=self.article.pk).body_html)

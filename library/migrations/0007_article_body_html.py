@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0005_starter_articles_not_for'),
+        ('library', '0006_starter_content_gaps'),
     ]
 
     operations = [

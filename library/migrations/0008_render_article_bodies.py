@@ -13,6 +13,6 @@ def render_bodies(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("library", "0006_article_body_html")]
+    dependencies = [("library", "0007_article_body_html")]
 
     operations = [migrations.RunPython(render_bodies, migrations.RunPython.noop, elidable=True)]
