@@ -227,3 +227,49 @@ def next_free_slot(
         first = window_end + timedelta(days=1)
         window *= 2
     return None
+
+
+def unavailable_reason(
+    therapist: Therapist,
+    service: Service,
+    start: datetime,
+    *,
+    duration: int | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
+) -> str:
+    """Why ``start`` is not a free start for ``therapist``: a code of ``bookings.errors``.
+
+    Asked only after ``find_slot`` found nothing, so that the person booking is told the
+    true reason: ``past``, ``notice`` (inside the minimum notice), ``horizon`` (beyond
+    the booking horizon), ``closed`` (the location is closed that day),
+    ``out_of_hours`` (not inside a working block), ``off_grid`` (inside a block but not
+    one of its start times), else ``taken``. The same Calendar rules as ``free_slots``.
+    """
+    now = now or timezone.now()
+    start_utc = start.astimezone(UTC)
+    if start_utc < now:
+        return "past"
+    minutes = duration or service.duration_minutes
+    span = timedelta(minutes=minutes + service.buffer_minutes)
+    day = start_utc.date()
+    first, last = day - timedelta(days=1), day + timedelta(days=1)
+    calendar = Calendar([service], first, last, therapist_ids=[therapist.pk])
+    for _, location, block_start, block_end in calendar.blocks(first, last):
+        if not (block_start <= start_utc and start_utc + span <= block_end):
+            continue
+        if notice and start_utc < now + timedelta(hours=location.min_notice_hours):
+            return "notice"
+        if start_utc > now + timedelta(days=location.booking_horizon_days):
+            return "horizon"
+        # The grid is counted in wall-clock minutes from the block's start, as slots are.
+        wall = start_utc.astimezone(location.zone).replace(tzinfo=None)
+        offset = wall - block_start.replace(tzinfo=None)
+        if offset % timedelta(minutes=location.slot_step_minutes):
+            return "off_grid"
+        return "taken"
+    for row in calendar.hours:
+        local_day = start_utc.astimezone(row.location.zone).date()
+        if row.weekday == local_day.weekday() and (row.location_id, local_day) in calendar.closed:
+            return "closed"
+    return "out_of_hours"

@@ -71,3 +71,11 @@ def money(value):
         return value
     sign = "-" if amount < 0 else ""
     return f"{sign}{settings.CLINIC_CURRENCY}{abs(amount):,.2f}"
+
+
+@register.filter
+def with_article(word):
+    """``word`` after "a" or "an" by its sound's first letter: "an acute", "a maintenance"."""
+    text = str(word)
+    article = "an" if text[:1].lower() in "aeiou" and text else "a"
+    return f"{article} {text}"
