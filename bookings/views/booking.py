@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from bookings import appointments
 from bookings.availability import next_free_slot, slots_by_therapist, therapists_for
+from bookings.closures import closures_on
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.forms import (
     ConfirmForm,
@@ -73,6 +74,7 @@ def book(request):
                 for start, who in times
             ]
             if not times:
+                context["closures"] = closures_on(day, therapists)
                 zone = clock.zone()
                 soonest = next_free_slot(
                     service, after=local_day_bounds(day, zone)[1], therapists=therapists
