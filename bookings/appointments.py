@@ -75,9 +75,7 @@ def check_bookable(
     if therapist is not None and not (
         Therapist.objects.active().offering(service).filter(pk=therapist.pk).exists()
     ):
-        raise BookingError(
-            f"{therapist} does not offer {service.name}.", code="not_offered"
-        )
+        raise BookingError(f"{therapist} does not offer {service.name}.", code="not_offered")
 
 
 def _create(

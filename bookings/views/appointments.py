@@ -13,7 +13,6 @@ from bookings.availability import (
 )
 from bookings.chart import safety_summary
 from bookings.errors import BookingError, NotAllowed, SlotTaken
-from bookings.timeutils import as_local
 from bookings.forms import (
     CancelForm,
     DayForm,
@@ -21,6 +20,7 @@ from bookings.forms import (
     VisitForm,
 )
 from bookings.models import AftercareCheck, Appointment, DayOfCheck, TreatmentPlan, Visit
+from bookings.timeutils import as_local
 from bookings.views.common import (
     STAFF,
     get_appointment_for_user,

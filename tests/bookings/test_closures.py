@@ -100,9 +100,7 @@ class MovingAndCancellingTests(ClosureCase):
         self.assertEqual(len(mail.outbox), 2)
 
     def test_clients_without_e_mail_are_listed_to_call(self):
-        ClientProfile.objects.filter(pk=self.other_client_profile.pk).update(
-            contact_by_email=False
-        )
+        ClientProfile.objects.filter(pk=self.other_client_profile.pk).update(contact_by_email=False)
         outcome = closures.cancel_in(closure=self.closure, by=self.admin_user)
         self.assertEqual([a.pk for a in outcome.not_emailed], [self.other.pk])
 
@@ -122,9 +120,7 @@ class AdminTests(ClosureCase):
             follow=True,
         )
         closure = Closure.objects.get()
-        self.assertRedirects(
-            response, reverse("bookings:closure_appointments", args=[closure.pk])
-        )
+        self.assertRedirects(response, reverse("bookings:closure_appointments", args=[closure.pk]))
         self.assertContains(response, "2 open appointments fall in")
         self.assertContains(response, "Move them to the nearest free time")
         self.assertContains(response, "Cancel them")

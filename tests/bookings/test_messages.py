@@ -254,4 +254,3 @@ class WordingTests(BookingViewCase, ClinicTestCase):
                 response = self.client.get(reverse(name, args=[appointment.pk]))
                 self.assertContains(response, "Swedish massage")
                 self.assertNotContains(response, "swedish massage")
-
