@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from clinic import phones
+
 register = template.Library()
 
 # (label, url name, who sees it). Apps add their pages here as they arrive; a name that
@@ -79,3 +81,9 @@ def with_article(word):
     text = str(word)
     article = "an" if text[:1].lower() in "aeiou" and text else "a"
     return f"{article} {text}"
+
+
+@register.filter
+def phone(value):
+    """A stored phone number as people say it: national for the clinic's region."""
+    return phones.display(value)
