@@ -197,3 +197,70 @@ class BookingPageTests(ClosureCase):
         )
         self.assertContains(response, "No free times that day.")
         self.assertNotContains(response, "is closed")
+
+
+class LocationInlineTests(ClosureCase):
+    def test_a_closure_added_on_the_location_page_gets_the_same_notice(self):
+        self.closure.delete()
+        self.login(self.admin_user)
+        url = reverse("admin:clinic_location_change", args=[self.location.pk])
+        data = {
+            "name": self.location.name,
+            "address": self.location.address,
+            "phone": self.location.phone,
+            "email": "",
+            "active": "on",
+            "time_zone": self.location.time_zone,
+            "emergency_number": self.location.emergency_number,
+            "urgent_advice_number": self.location.urgent_advice_number,
+            "slot_step_minutes": self.location.slot_step_minutes,
+            "min_notice_hours": self.location.min_notice_hours,
+            "booking_horizon_days": self.location.booking_horizon_days,
+            "cancellation_cutoff_hours": self.location.cancellation_cutoff_hours,
+            "rooms-TOTAL_FORMS": "1",
+            "rooms-INITIAL_FORMS": "1",
+            "rooms-0-id": self.room.pk,
+            "rooms-0-location": self.location.pk,
+            "rooms-0-name": self.room.name,
+            "rooms-0-active": "on",
+            "closures-TOTAL_FORMS": "1",
+            "closures-INITIAL_FORMS": "0",
+            "closures-0-location": self.location.pk,
+            "closures-0-start_date": "2026-03-10",
+            "closures-0-end_date": "2026-03-10",
+            "closures-0-reason": "Burst pipe",
+        }
+        response = self.client.post(url, data, follow=True)
+        closure = Closure.objects.get()
+        self.assertContains(response, "2 open appointments fall in")
+        self.assertContains(response, reverse("bookings:closure_appointments", args=[closure.pk]))
+
+    def test_a_closure_ending_before_it_starts_is_refused_on_the_location_page(self):
+        self.closure.delete()
+        self.login(self.admin_user)
+        response = self.client.post(
+            reverse("admin:clinic_location_change", args=[self.location.pk]),
+            {
+                "name": self.location.name,
+                "address": self.location.address,
+                "phone": self.location.phone,
+                "active": "on",
+                "time_zone": self.location.time_zone,
+                "emergency_number": self.location.emergency_number,
+                "urgent_advice_number": self.location.urgent_advice_number,
+                "slot_step_minutes": self.location.slot_step_minutes,
+                "min_notice_hours": self.location.min_notice_hours,
+                "booking_horizon_days": self.location.booking_horizon_days,
+                "cancellation_cutoff_hours": self.location.cancellation_cutoff_hours,
+                "rooms-TOTAL_FORMS": "0",
+                "rooms-INITIAL_FORMS": "0",
+                "closures-TOTAL_FORMS": "1",
+                "closures-INITIAL_FORMS": "0",
+                "closures-0-location": self.location.pk,
+                "closures-0-start_date": "2026-03-10",
+                "closures-0-end_date": "2026-03-09",
+            },
+        )
+        self.assertContains(response, "The last day closed cannot be before the first day closed.")
+        self.assertNotContains(response, "closure_end_not_before_start")
+        self.assertFalse(Closure.objects.exists())
