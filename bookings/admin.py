@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 
-from bookings import appointments, errors
+from bookings import appointments, closures, errors
 from bookings.models import (
     AftercareCheck,
     Appointment,
@@ -11,7 +14,9 @@ from bookings.models import (
     Visit,
     VisitAmendment,
 )
+from clinic.admin.clinic import ClosureAdmin, LocationAdmin
 from clinic.adminhelpers import HistoryAdmin
+from clinic.models import Closure, Location
 from intake.admin import ReadOnlyAdminMixin
 from intake.adminhelpers import HealthFieldsAdminMixin, HealthOnlyAdminMixin
 
@@ -285,3 +290,61 @@ class AftercareCheckAdmin(HealthOnlyAdminMixin, ReadOnlyChecksMixin, admin.Model
     readonly_fields = fields
     object_detail = "admin after-visit check"
     history_detail = "admin after-visit check history"
+
+
+# --- Closures: the clinic's admin, plus what a closure does to bookings ----------------
+# ``clinic`` imports no app, so the bookings side of a closure is added here.
+
+
+def _closure_notice(request, closure, count):
+    messages.warning(
+        request,
+        format_html(
+            "{} open appointment{} fall{} in {}. They stay booked until you "
+            '<a href="{}">move or cancel them</a>.',
+            count,
+            "" if count == 1 else "s",
+            "s" if count == 1 else "",
+            closure,
+            reverse("bookings:closure_appointments", args=[closure.pk]),
+        ),
+    )
+
+
+admin.site.unregister(Closure)
+
+
+@admin.register(Closure)
+class ClosureWithBookingsAdmin(ClosureAdmin):
+    """After saving, say how many open appointments fall in the closure and go to the
+    page that moves or cancels them (``bookings.closures``)."""
+
+    def _after_save(self, request, closure, response):
+        count = closures.appointments_in(closure).count()
+        if not count or "_popup" in request.POST:
+            return response
+        _closure_notice(request, closure, count)
+        return HttpResponseRedirect(reverse("bookings:closure_appointments", args=[closure.pk]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj, super().response_change(request, obj))
+
+
+admin.site.unregister(Location)
+
+
+@admin.register(Location)
+class LocationWithClosuresAdmin(LocationAdmin):
+    """Closures added on the location's page get the same notice as on their own."""
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Closure:
+            return
+        for closure in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
+            count = closures.appointments_in(closure).count()
+            if count:
+                _closure_notice(request, closure, count)

@@ -3,7 +3,9 @@
 Each workflow runs in one ``transaction.atomic()``: the availability re-check and the
 write share it. On SQLite the transaction is IMMEDIATE, so no other writer can slip in
 between; on PostgreSQL the exclusion constraints refuse an overlapping row and the
-IntegrityError becomes ``SlotTaken``, the same "just taken" answer as the re-check.
+IntegrityError becomes ``SlotTaken``, the same "just taken" answer as the re-check
+(a time the re-check refuses for another reason, past, off the grid or out of hours,
+says so: ``SlotTaken.explain``).
 Messages go out only after the transaction commits. Treatment plans are in
 ``bookings.plans`` (booking a whole plan) and ``bookings.proposals`` (proposing one).
 """
@@ -73,9 +75,7 @@ def check_bookable(
     if therapist is not None and not (
         Therapist.objects.active().offering(service).filter(pk=therapist.pk).exists()
     ):
-        raise BookingError(
-            f"{therapist} does not offer {service.name.lower()}.", code="not_offered"
-        )
+        raise BookingError(f"{therapist} does not offer {service.name}.", code="not_offered")
 
 
 def _create(
@@ -100,7 +100,14 @@ def _create(
     )
     slot = find_slot(therapist, service, start, duration=minutes, notice=notice)
     if slot is None:
-        raise taken
+        raise SlotTaken.explain(
+            therapist=therapist,
+            service=service,
+            start=start,
+            index=index,
+            duration=minutes,
+            notice=notice,
+        )
     start_utc = slot.start_utc
     end = start_utc + timedelta(minutes=minutes)
     blocked_until = end + timedelta(minutes=service.buffer_minutes)
@@ -110,7 +117,14 @@ def _create(
         .overlapping(start_utc, blocked_until)
         .exists()
     ):
-        raise taken
+        raise SlotTaken(
+            therapist=therapist,
+            service=service,
+            start=start,
+            index=index,
+            duration=minutes,
+            reason="client_busy",
+        )
     held = getattr(verdict, "needs_checkin", False)
     try:
         with transaction.atomic():
@@ -256,7 +270,14 @@ def reschedule_appointment(
             exclude_ids=[appointment.pk],
         )
         if slot is None:
-            raise taken
+            raise SlotTaken.explain(
+                therapist=appointment.therapist,
+                service=appointment.service,
+                start=start,
+                duration=minutes,
+                now=now,
+                notice=not staff,
+            )
         start_utc = slot.start_utc
         end = start_utc + timedelta(minutes=minutes)
         blocked_until = end + timedelta(minutes=appointment.service.buffer_minutes)
@@ -268,7 +289,13 @@ def reschedule_appointment(
             .exists()
         )
         if clash:
-            raise taken
+            raise SlotTaken(
+                therapist=appointment.therapist,
+                service=appointment.service,
+                start=start,
+                duration=minutes,
+                reason="client_busy",
+            )
         _check_plan_gap(appointment, start_utc)
         old_start = appointment.start
         appointment.start = start_utc
@@ -452,9 +479,17 @@ def record_visit(
     now = now or timezone.now()
     with transaction.atomic():
         appointment = _locked(appointment)
-        if appointment.status not in Appointment.OPEN or now < appointment.start:
+        if Visit.objects.filter(appointment=appointment).exists():
+            raise BookingError("This visit is already recorded.", code="already_recorded")
+        if appointment.status not in Appointment.OPEN:
             raise BookingError(
-                "A visit can be recorded once an open appointment has started.",
+                "There is no visit to record: the appointment's status is "
+                f"“{appointment.get_status_display()}”.",
+                code="not_open",
+            )
+        if now < appointment.start:
+            raise BookingError(
+                "The appointment has not started yet; record the visit once it has.",
                 code="not_started",
             )
         data = visits.clean_details(

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from bookings.timetable import Calendar, Slot, check_duration, epoch
 from bookings.timeutils import LocalDateTime
-from clinic.models import Location, Service, Therapist
+from clinic.models import Closure, Location, Service, Therapist
 
 if TYPE_CHECKING:
     from bookings.models import Appointment
@@ -261,3 +261,59 @@ def next_free_slot(
         first = window_end + timedelta(days=1)
         window *= _GROWTH
     return None
+
+
+def unavailable_reason(
+    therapist: Therapist,
+    service: Service,
+    start: datetime,
+    *,
+    duration: int | None = None,
+    now: datetime | None = None,
+    notice: bool = True,
+) -> str:
+    """Why ``start`` is not a free start for ``therapist``: a code of ``bookings.errors``.
+
+    Asked only after ``find_slot`` found nothing, so that the person booking is told the
+    true reason: ``past``, ``notice`` (inside the minimum notice), ``horizon`` (beyond
+    the booking horizon), ``closed`` (the location is closed that day),
+    ``out_of_hours`` (not inside a working block), ``off_grid`` (inside a block but not
+    one of its start times), else ``taken``. The same Calendar rules as ``free_slots``.
+    """
+    now = now or timezone.now()
+    start_utc = start.astimezone(UTC)
+    if start_utc < now:
+        return "past"
+    minutes = duration or service.duration_minutes
+    span = timedelta(minutes=minutes + service.buffer_minutes)
+    day = start_utc.date()
+    first, last = day - timedelta(days=1), day + timedelta(days=1)
+    calendar = Calendar([service], first, last, therapist_ids=[therapist.pk])
+    # A closed day says so, whether or not the time was inside the therapist's hours.
+    for location in calendar.locations.values():
+        local_day = start_utc.astimezone(location.zone).date()
+        works = any(
+            block.location_id == location.pk
+            for block in calendar.by_weekday.get(local_day.weekday(), ())
+        )
+        if (
+            works
+            and Closure.objects.filter(
+                location=location, start_date__lte=local_day, end_date__gte=local_day
+            ).exists()
+        ):
+            return "closed"
+    for _, location, block_start, block_end in calendar.blocks(first, last):
+        if not (block_start <= start_utc and start_utc + span <= block_end):
+            continue
+        if notice and start_utc < now + timedelta(hours=location.min_notice_hours):
+            return "notice"
+        if start_utc > now + timedelta(days=location.booking_horizon_days):
+            return "horizon"
+        # The grid is counted in wall-clock minutes from the block's start, as slots are.
+        wall = start_utc.astimezone(location.zone).replace(tzinfo=None)
+        offset = wall - block_start.replace(tzinfo=None)
+        if offset % timedelta(minutes=location.slot_step_minutes):
+            return "off_grid"
+        return "taken"
+    return "out_of_hours"

@@ -132,13 +132,26 @@ class _PlanSession:
     def blocked_until(self) -> datetime:
         return self.start + timedelta(minutes=self.minutes + self.service.buffer_minutes)
 
-    def taken(self) -> SlotTaken:
+    def taken(self, reason: str = "taken") -> SlotTaken:
         return SlotTaken(
             therapist=self.therapist,
             service=self.service,
             start=self.start,
             index=self.index,
             duration=self.minutes,
+            reason=reason,
+        )
+
+    def unavailable(self, *, now: datetime | None, notice: bool) -> SlotTaken:
+        """The error for a session whose time is not free, with the true reason."""
+        return SlotTaken.explain(
+            therapist=self.therapist,
+            service=self.service,
+            start=self.start,
+            index=self.index,
+            duration=self.minutes,
+            now=now,
+            notice=notice,
         )
 
 
@@ -271,8 +284,10 @@ def _plan_slots(
                 (slot.therapist_id, slot.start_utc): slot for by in found.values() for slot in by
             }
         slot = free[key].get((session.therapist.pk, session.start))
-        if slot is None or not busy.client.is_free(session.start, session.blocked_until):
-            raise session.taken()
+        if slot is None:
+            raise session.unavailable(now=now, notice=notice)
+        if not busy.client.is_free(session.start, session.blocked_until):
+            raise session.taken("client_busy")
         slots.append(slot)
     return slots
 

@@ -126,7 +126,7 @@ def client_sections(client: ClientProfile) -> list[Section]:
         "email": client.email,
         "email_confirmed": bool(client.email)
         and client.email.lower() == client.email_confirmed.lower(),
-        "phone": client.phone,
+        "phone": str(client.phone or ""),
         "date_of_birth": plain(client.date_of_birth),
         "emergency_contact_name": client.emergency_contact_name,
         "emergency_contact_phone": client.emergency_contact_phone,

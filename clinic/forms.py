@@ -22,6 +22,23 @@ PROFILE_FIELDSETS = (
     ),
     ("How we keep in touch", ["contact_by_email", "contact_by_phone", "reminders"]),
 )
+# The same form as front desk fills it in, speaking to the receptionist about the client.
+DESK_LEGENDS = {
+    "About you": "About the client",
+    "Your doctor": "The client's doctor",
+    "How we keep in touch": "How we keep in touch with the client",
+}
+DESK_LABELS = {
+    "contact_by_email": "E-mail the client about their appointments",
+    "contact_by_phone": "Phone the client if something changes",
+    "reminders": "Send the client a reminder before each visit",
+}
+DESK_HELP = {
+    "phone": "A number we can reach the client on, for example 020 7946 0018.",
+    "physician_name": "The client's GP or the doctor who treats their back, if any.",
+    "date_of_birth": "Optional when the client would rather not say now: the health form "
+    "asks for it later.",
+}
 
 
 class SignUpForm(forms.Form):
@@ -76,7 +93,17 @@ class DateField(forms.DateField):
 
 
 class ClientProfileForm(forms.ModelForm):
-    """The profile as a client edits it, and as front desk creates and edits it."""
+    """The profile as a client edits it, and as front desk creates and edits it.
+
+    ``desk=True``: front desk's words (about the client, not to them), and the date of
+    birth may wait. ``check_duplicates=True`` (registering): a client with the same
+    name and the same phone or date of birth is shown, and saved again only when
+    "register anyway" is ticked.
+    """
+
+    register_anyway = forms.BooleanField(
+        label="Register anyway: this is a different person", required=False
+    )
 
     class Meta:
         model = ClientProfile
@@ -87,15 +114,35 @@ class ClientProfileForm(forms.ModelForm):
             "physician_name": "Your GP or the doctor who treats your back, if any.",
         }
 
-    def __init__(self, *args, submit_label="Save", email_required=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        submit_label="Save",
+        email_required=False,
+        desk=False,
+        check_duplicates=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.desk = desk
+        self.check_duplicates = check_duplicates
+        self.duplicates = []
         self.fields["email"].required = email_required
-        self.fields["date_of_birth"].required = True
+        # A caller may not want to give it on the phone; the client's own form asks.
+        self.fields["date_of_birth"].required = not desk
+        legends = dict(PROFILE_FIELDSETS)
+        if desk:
+            for name, label in DESK_LABELS.items():
+                self.fields[name].label = label
+            for name, text in DESK_HELP.items():
+                self.fields[name].help_text = text
+            legends = {DESK_LEGENDS.get(legend, legend): names for legend, names in legends.items()}
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        # ``register_anyway`` is rendered by the page, next to the clients it matches.
         self.helper.layout = Layout(
-            *(Fieldset(legend, *names) for legend, names in PROFILE_FIELDSETS)
+            *(Fieldset(legend, *names) for legend, names in legends.items())
         )
         self.helper.add_input(Submit("submit", submit_label))
 
@@ -123,6 +170,28 @@ class ClientProfileForm(forms.ModelForm):
                 "Give an e-mail address or a phone number so we can reach you.",
                 code="unreachable",
             )
+        if not cleaned.get("email"):
+            # Nobody to e-mail: a client reachable only by phone is phoned. Only when
+            # registering, so that a choice made later is kept.
+            cleaned["contact_by_email"] = False
+            if self.instance.pk is None and cleaned.get("phone"):
+                cleaned["contact_by_phone"] = True
+        if self.check_duplicates and not cleaned.get("register_anyway"):
+            self.duplicates = list(
+                ClientProfile.objects.possible_duplicates(
+                    first_name=cleaned.get("first_name", ""),
+                    last_name=cleaned.get("last_name", ""),
+                    date_of_birth=cleaned.get("date_of_birth"),
+                    phone=cleaned.get("phone"),
+                ).exclude(pk=self.instance.pk)
+            )
+            if self.duplicates:
+                raise forms.ValidationError(
+                    "A client with this name and the same phone number or date of birth "
+                    "is already registered. Open them below, or tick “register anyway” if "
+                    "this is a different person.",
+                    code="duplicate",
+                )
         return cleaned
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "phonenumber_field",
     "simple_history",
     "axes",
     "csp",
@@ -213,6 +214,14 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CLINIC_NAME = env.str("CLINIC_NAME", default="Back in Balance Clinic")
 # The sign shown before every price (pages, e-mails, receipts): the `money` filter.
 CLINIC_CURRENCY = env.str("CLINIC_CURRENCY", default="£")
+# Clients' phone numbers: typed as people say them (national numbers read in this
+# region), stored in E.164 so that search and duplicates do not depend on spaces, shown
+# in national format for numbers of this region (``clinic.phones``).
+CLINIC_PHONE_REGION = env.str("CLINIC_PHONE_REGION", default="GB")
+PHONENUMBER_DEFAULT_REGION = CLINIC_PHONE_REGION
+PHONENUMBER_DB_FORMAT = "E164"
+# str() of a number: unambiguous whatever its country (pages use the `phone` filter).
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
 # --- Background tasks -------------------------------------------------------------------
 # The Django Tasks API with its database backend: no broker, and `manage.py db_worker`

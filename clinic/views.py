@@ -123,7 +123,9 @@ def client_list(request):
 @no_store
 @require_http_methods(["GET", "HEAD", "POST"])
 def client_create(request):
-    form = ClientProfileForm(request.POST or None, submit_label="Register client")
+    form = ClientProfileForm(
+        request.POST or None, submit_label="Register client", desk=True, check_duplicates=True
+    )
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
         client = form.save()
@@ -138,7 +140,9 @@ def client_create(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def client_edit(request, public_id):
     client = get_client_for_staff(request, public_id)
-    form = ClientProfileForm(request.POST or None, instance=client, submit_label="Save changes")
+    form = ClientProfileForm(
+        request.POST or None, instance=client, submit_label="Save changes", desk=True
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"{client.full_name}'s details are saved.")

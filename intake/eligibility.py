@@ -35,7 +35,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from clinic import clock
-from intake.access import can_see_health_data
+from intake.access import can_see_health_data, is_owner
 from intake.models import Category, Clearance, Decision, Intake, IntakeFlag, Outcome, covered_codes
 
 if TYPE_CHECKING:
@@ -95,6 +95,12 @@ class Eligibility:
             return DESK_PLAIN[self.code][0]
         return DESK_ATTENTION
 
+    @property
+    def desk_can_hand_over(self) -> bool:
+        """A missing, unfinished or expired form: front desk can hand the client the form
+        at the desk (``intake:desk_start``) instead of sending them online."""
+        return self.code in DESK_PLAIN
+
     def for_viewer(
         self, user: AbstractBaseUser | AnonymousUser, client: ClientProfile
     ) -> Eligibility:
@@ -106,7 +112,8 @@ class Eligibility:
         attention from a therapist", and never the link to the client's health pages.
         """
         if can_see_health_data(user, client):
-            return self
+            # The links lead to the client's own pages: only the client may follow them.
+            return self if is_owner(user, client) else replace(self, next_url=None)
         if self.allowed:
             reason = "Can be booked."
             if self.needs_checkin:

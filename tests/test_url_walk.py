@@ -219,6 +219,11 @@ EXPECTED = {
     "bookings:reassessment_letter": (LOGIN, 403,  403,   404,   200,   403,   403,   200),
     "bookings:therapist_week":     (LOGIN, 403,   403,   200,   200,   403,   403,   404),
     "bookings:front_desk_day":     (LOGIN, 403,   403,   403,   403,   200,   200,   200),
+    # Appointments on closed days and moving or cancelling them: who runs the clinic
+    # (names and times, no health data; an empty closure changes nothing).
+    "bookings:closure_appointments": (LOGIN, 403, 403,   403,   403,   403,   200,   200),
+    "bookings:closure_move":       (LOGIN, 403,   403,   403,   403,   403,   302,   302),
+    "bookings:closure_cancel":     (LOGIN, 403,   403,   403,   403,   403,   302,   302),
     # The check-in link and the calendar feed: the secret token in the URL is the key.
     "bookings:checkin":            (200,   200,   200,   200,   200,   200,   200,   200),
     "bookings:checkin_result":     (LOGIN, 200,   404,   403,   403,   403,   403,   404),
@@ -265,6 +270,8 @@ POST_ONLY = {
     "bookings:reassessment_next",
     "bookings:feed_rotate",
     "bookings:feed_revoke",
+    "bookings:closure_move",
+    "bookings:closure_cancel",
     "admin:logout",
 }
 
@@ -432,6 +439,9 @@ URL_ARGUMENTS = {
     ("bookings:checkin", "token"): "appointment.checkin_token",
     ("bookings:checkin_result", "token"): "appointment.checkin_token",
     ("bookings:feed", "token"): "feed.token",
+    ("bookings:closure_appointments", "pk"): "closure.pk",
+    ("bookings:closure_move", "pk"): "closure.pk",
+    ("bookings:closure_cancel", "pk"): "closure.pk",
     ("password_reset_confirm", "uidb64"): "ann_uidb64",
     ("password_reset_confirm", "token"): "ann_reset_token",
     ("library:topic", "slug"): "article.topic.slug",
@@ -643,7 +653,7 @@ class UrlWalkTests(ClinicTestCase):
         )
 
         # A row in every other admin table, so each change page has an object to show.
-        Closure.objects.create(
+        cls.closure = Closure.objects.create(
             location=cls.location,
             start_date=NOW.date() + timedelta(days=30),
             end_date=NOW.date() + timedelta(days=31),

@@ -250,7 +250,7 @@ class Appointment(models.Model):
 
     def cutoff(self):
         """The last moment a client may reschedule or cancel without it counting as late."""
-        return self.start - timedelta(hours=self.location.cancellation_cutoff_hours)
+        return self.location.cancellation_cutoff(self.start)
 
     @property
     def local_cutoff(self):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -18,7 +19,8 @@ from bookings.forms import (
     RescheduleForm,
     VisitForm,
 )
-from bookings.models import AftercareCheck, Appointment, DayOfCheck, TreatmentPlan
+from bookings.models import AftercareCheck, Appointment, DayOfCheck, TreatmentPlan, Visit
+from bookings.timeutils import as_local
 from bookings.views.common import (
     STAFF,
     get_appointment_for_user,
@@ -206,8 +208,8 @@ def reschedule(request, pk):
         except NotAllowed as refusal:
             words = refusal.eligibility.for_viewer(request.user, appointment.client)
             form.add_error(None, f"{words.reason} {words.next_step}")
-        except SlotTaken:
-            form.add_error("start", "That time was just taken. Please choose another.")
+        except SlotTaken as taken:
+            form.add_error("start", f"{taken.message} Please choose another.")
         except BookingError as error:
             form.add_error(None, error.message)
         else:
@@ -280,11 +282,16 @@ def record_visit(request, pk):
         therapist__user=request.user,
     )
     client = appointment.client
+    recorded = Visit.objects.filter(appointment=appointment).first()
+    if recorded is not None:
+        return _already_recorded(request, recorded)
     form = VisitForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
             appointments.record_visit(appointment=appointment, by=request.user, **form.cleaned_data)
         except BookingError as error:
+            if error.code == "already_recorded":
+                return _already_recorded(request, appointment.visit)
             form.add_error(None, error.message)
         else:
             messages.success(request, "The visit is recorded.")
@@ -299,6 +306,19 @@ def record_visit(request, pk):
             "form": form,
             "safety": _safety_for(request, appointment, detail="visit form"),
         },
+    )
+
+
+def _already_recorded(request, visit):
+    """A second recording of the same visit: say so and show the notes on the chart."""
+    when = as_local(visit.recorded_at, visit.appointment.location.zone)
+    messages.info(
+        request,
+        f"This visit was already recorded on {when:%-d %B at %H:%M}; its notes are below. "
+        "Correct them (within 24 hours, if you wrote them) or add an amendment there.",
+    )
+    return redirect(
+        reverse("bookings:chart", args=[visit.appointment.client_id]) + f"#visit-{visit.pk}"
     )
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -12,6 +13,7 @@ from bookings.availability import (
     slots_by_therapist,
     slots_offering,
 )
+from bookings.closures import closures_on
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.forms import (
     ConfirmForm,
@@ -85,6 +87,7 @@ def book(request):
                 for start, who in times
             ]
             if not times:
+                context["closures"] = closures_on(day, therapists)
                 zone = clock.zone()
                 soonest = next_free_slot(
                     service, after=local_day_bounds(day, zone)[1], therapists=therapists
@@ -143,6 +146,9 @@ def confirm(request):
     location = therapist.locations.filter(active=True).first()
     context["start"] = as_local(start, location.zone) if location else start
     context["location"] = location
+    context["inside_window"] = location is not None and (
+        location.cancellation_cutoff(start) <= timezone.now()
+    )
     return render(request, "bookings/confirm.html", context)
 
 
@@ -152,7 +158,7 @@ def _taken_page(request, taken, client):
             "start": start,
             "url": confirm_url(request, client, taken.service, taken.therapist, start),
         }
-        for start in taken.alternatives()
+        for start in taken.alternatives(notice=not is_desk(request.user))
     ]
     return render(
         request,
@@ -161,6 +167,7 @@ def _taken_page(request, taken, client):
             "taken": taken,
             "alternatives": alternatives,
             "client": client,
+            "for_someone_else": is_desk(request.user),
             "book_url": reverse("bookings:book") + "?" + urlencode(client_query(request, client)),
         },
         status=409,

@@ -177,8 +177,14 @@ def plan_confirm(request):
         review.save()
         return review.page(
             problem=(
-                f"The session on {when:%A %-d %B at %H:%M} was just taken, so nothing was "
-                "booked. We have put the nearest free time in its place; check the list and "
+                (
+                    f"The session on {when:%A %-d %B at %H:%M} was just taken, so nothing was "
+                    "booked."
+                    if taken.just_taken
+                    else f"The session on {when:%A %-d %B at %H:%M} cannot be booked: "
+                    f"{taken.message} Nothing was booked."
+                )
+                + " We have put the nearest free time in its place; check the list and "
                 "confirm again."
             )
         )

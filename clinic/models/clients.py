@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic import phones
 from clinic.models.users import User
 from clinic.validators import validate_phone, validate_sensible_date
 
@@ -27,6 +28,14 @@ class ClientProfileQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
+        phone = phones.search_digits(text)
+        if phone is not None:
+            # The same number with or without spaces, a country code or the leading 0.
+            e164, digits = phone
+            by_phone = Q(phone__contains=digits)
+            if e164:
+                by_phone |= Q(phone=e164)
+            return self.filter(by_phone)
         query = Q()
         for word in text.split():
             query &= (
@@ -36,6 +45,20 @@ class ClientProfileQuerySet(models.QuerySet):
                 | Q(phone__icontains=word)
             )
         return self.filter(query)
+
+    def possible_duplicates(self, *, first_name, last_name, date_of_birth=None, phone=None):
+        """Clients with this name and the same phone number or the same date of birth.
+
+        Phone numbers compare in their stored E.164 form, so spaces do not matter.
+        """
+        if not (first_name and last_name) or not (date_of_birth or phone):
+            return self.none()
+        same = Q()
+        if phone:
+            same |= Q(phone=phone)
+        if date_of_birth:
+            same |= Q(date_of_birth=date_of_birth)
+        return self.filter(same, first_name__iexact=first_name, last_name__iexact=last_name)
 
 
 class ClientProfile(models.Model):
@@ -52,7 +75,8 @@ class ClientProfile(models.Model):
     first_name = models.CharField(max_length=80)
     last_name = models.CharField(max_length=80)
     email = models.EmailField("e-mail", blank=True)
-    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
+    # Stored in E.164 when valid (``clinic.phones``); shown with the ``phone`` filter.
+    phone = phones.PhoneField(max_length=32, blank=True)
     date_of_birth = models.DateField(null=True, blank=True, validators=[validate_sensible_date])
     emergency_contact_name = models.CharField(max_length=120, blank=True)
     emergency_contact_phone = models.CharField(

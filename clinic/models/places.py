@@ -2,6 +2,7 @@
 therapists, working hours and time off."""
 
 import zoneinfo
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -88,6 +89,10 @@ class Location(models.Model):
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def cancellation_cutoff(self, start):
+        """The last moment a visit at ``start`` may be moved or cancelled without charge."""
+        return start - timedelta(hours=self.cancellation_cutoff_hours)
+
 
 class Closure(models.Model):
     """Days a location is shut: public holidays, refurbishment, training days."""
@@ -113,6 +118,19 @@ class Closure(models.Model):
         if self.start_date == self.end_date:
             return f"{self.location}: closed {self.start_date:%d %b %Y}"
         return f"{self.location}: closed {self.start_date:%d %b} – {self.end_date:%d %b %Y}"
+
+    def clean(self):
+        super().clean()
+        # Said here in words, before the database constraint would refuse it by name.
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {
+                    "end_date": ValidationError(
+                        "The last day closed cannot be before the first day closed.",
+                        code="end_before_start",
+                    )
+                }
+            )
 
 
 class Room(models.Model):

@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from clinic import phones
+
 register = template.Library()
 
 # (label, url name, who sees it). Apps add their pages here as they arrive; a name that
@@ -71,3 +73,17 @@ def money(value):
         return value
     sign = "-" if amount < 0 else ""
     return f"{sign}{settings.CLINIC_CURRENCY}{abs(amount):,.2f}"
+
+
+@register.filter
+def with_article(word):
+    """``word`` after "a" or "an" by its sound's first letter: "an acute", "a maintenance"."""
+    text = str(word)
+    article = "an" if text[:1].lower() in "aeiou" and text else "a"
+    return f"{article} {text}"
+
+
+@register.filter
+def phone(value):
+    """A stored phone number as people say it: national for the clinic's region."""
+    return phones.display(value)

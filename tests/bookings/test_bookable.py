@@ -40,7 +40,7 @@ class BookableTests(BookingViewCase, ClinicTestCase):
     def test_a_hand_edited_confirm_cannot_book_a_therapist_who_does_not_offer_the_service(self):
         response = self.confirm(therapist=self.ben.pk)
 
-        self.assertContains(response, "does not offer swedish massage")
+        self.assertContains(response, "does not offer Swedish massage")
         assert not Appointment.objects.exists()
 
     def test_a_hand_edited_confirm_cannot_book_the_reassessment_outside_a_plan(self):

@@ -56,7 +56,7 @@ class AppointmentMessageTests(ClinicTestCase):
         appointment = self.book()
         [message] = mail.outbox
         self.assertEqual(message.to, ["client@example.com"])
-        self.assertEqual(message.subject, "Your swedish massage on Monday 2 March is booked")
+        self.assertEqual(message.subject, "Your Swedish massage on Monday 2 March is booked")
         self.assertIn("Monday 2 March 2026, 10:00 to 11:00", message.body)
         self.assertIn(
             f"https://clinic.example/bookings/appointments/{appointment.pk}/", message.body

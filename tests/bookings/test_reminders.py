@@ -57,7 +57,7 @@ class ReminderTests(ClinicTestCase):
         [message] = mail.outbox
         self.assertEqual(message.to, ["client@example.com"])
         self.assertEqual(
-            message.subject, "Reminder: your swedish massage on Tuesday 3 March, 10:00"
+            message.subject, "Reminder: your Swedish massage on Tuesday 3 March, 10:00"
         )
         self.assertIn("Has anything changed in your health", message.body)
         link = f"https://clinic.example/bookings/checkin/{self.appointment.checkin_token}/"

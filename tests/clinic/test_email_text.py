@@ -35,14 +35,14 @@ class PlainTextEmailTests(ClinicTestCase):
 
     def test_the_booking_e_mail_shows_the_service_and_client_as_typed(self):
         message = notifications.deliver_appointment_message(self.appointment, "booked")
-        self.assertEqual(message.subject, "Your hot stones & oils on Monday 2 March is booked")
+        self.assertEqual(message.subject, "Your Hot stones & oils on Monday 2 March is booked")
         self.assertIn("Hello Seán & Co,", message.body)
         self.assert_plain(message.subject + message.body)
 
     def test_the_reminder_subject_shows_the_service_as_typed(self):
         message = notifications.deliver_reminder(self.appointment)
         self.assertEqual(
-            message.subject, "Reminder: your hot stones & oils on Monday 2 March, 10:00"
+            message.subject, "Reminder: your Hot stones & oils on Monday 2 March, 10:00"
         )
         self.assert_plain(message.subject + message.body)
 

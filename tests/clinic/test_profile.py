@@ -68,7 +68,7 @@ class ProfileTests(ClinicTestCase):
     def test_a_malformed_phone_number_is_refused_and_what_was_typed_is_kept(self):
         self.login(self.client_user)
         response = self.client.post(URL, profile_data(phone="call me maybe", physician_name="Dr Z"))
-        self.assertContains(response, "Enter a phone number of 7 to 15 digits")
+        self.assertContains(response, "Enter a phone number we can dial")
         self.assertContains(response, 'value="Dr Z"')
         self.client_profile.refresh_from_db()
         self.assertEqual(self.client_profile.phone, "020 7946 0000")
