@@ -16,6 +16,7 @@ from bookings.forms import (
 from bookings.timeutils import as_local, local_day_bounds
 from bookings.views.common import (
     STAFF,
+    booking_closed,
     client_for_booking,
     client_picker,
     client_query,
@@ -37,6 +38,8 @@ def book(request):
     client = client_for_booking(request)
     if client is None:
         return client_picker(request)
+    if closed := booking_closed(request, client):
+        return closed
     today = clock.today()
     data = request.GET if "service" in request.GET else None
     form = SlotSearchForm(data, today=today, initial={"day": today})
@@ -105,6 +108,11 @@ def confirm(request):
     service = form.cleaned_data["service"]
     therapist = form.cleaned_data["therapist"]
     start = form.cleaned_data["start"]
+    location = therapist.locations.filter(active=True).first()
+    if request.method != "POST" and (
+        closed := booking_closed(request, client, on=clock.local_date(start, location))
+    ):
+        return closed
     context = {"form": form, "client": client, "service": service, "therapist": therapist}
     if request.method == "POST":
         try:
@@ -126,7 +134,6 @@ def confirm(request):
             )
         messages.success(request, "Booked. We have saved your appointment.")
         return redirect(reverse("bookings:appointment_detail", args=[appointment.pk]) + "?booked=1")
-    location = therapist.locations.filter(active=True).first()
     context["start"] = as_local(start, location.zone) if location else start
     context["location"] = location
     return render(request, "bookings/confirm.html", context)

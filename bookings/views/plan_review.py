@@ -18,7 +18,13 @@ from bookings import plans, proposals
 from bookings.availability import slots_by_therapist, therapists_for
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.forms import MoveSessionForm
-from bookings.views.common import STAFF, client_for_booking, client_picker, client_query
+from bookings.views.common import (
+    STAFF,
+    booking_closed,
+    client_for_booking,
+    client_picker,
+    client_query,
+)
 from clinic.access import no_store, role_required
 from clinic.models import Role, Service, Therapist
 
@@ -90,6 +96,8 @@ def plan_review(request):
     review = _Review(request)
     if review.client is None:
         return client_picker(request)
+    if closed := booking_closed(request, review.client):
+        return closed
     if review.proposal is None:
         return review.start_over()
     return review.page()
@@ -103,6 +111,8 @@ def plan_drop(request):
     review = _Review(request)
     if review.client is None:
         return client_picker(request)
+    if closed := booking_closed(request, review.client):
+        return closed
     if review.proposal is None:
         return review.start_over()
     if review.stale:
@@ -124,6 +134,8 @@ def plan_move(request):
     review = _Review(request)
     if review.client is None:
         return client_picker(request)
+    if closed := booking_closed(request, review.client):
+        return closed
     if review.proposal is None:
         return review.start_over()
     if request.method == "POST" and review.stale:
@@ -152,6 +164,8 @@ def plan_confirm(request):
     client = review.client
     if client is None:
         return client_picker(request)
+    if closed := booking_closed(request, client):
+        return closed
     if review.proposal is None:
         draft = review.draft
         if draft is not None and draft.booked_plan_id and review.token == draft.token:
