@@ -79,11 +79,9 @@ class SlotSearchForm(OfferedByTherapistMixin, forms.Form):
     therapist = _therapist_field()
     day = DateField()
 
-    def __init__(self, *args, today=None, opens=None, **kwargs):
+    def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or clock.today()
-        # The first day the client may book (a deferral's date): no session before it.
-        self.opens = opens
         self.fields["service"].queryset = _bookable_services()
         self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
         self.helper = _helper("Show free times", method="get")
