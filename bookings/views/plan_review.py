@@ -96,10 +96,10 @@ def plan_review(request):
     review = _Review(request)
     if review.client is None:
         return client_picker(request)
-    if closed := booking_closed(request, review.client):
-        return closed
     if review.proposal is None:
         return review.start_over()
+    if closed := booking_closed(request, review.client):
+        return closed
     return review.page()
 
 
@@ -111,10 +111,10 @@ def plan_drop(request):
     review = _Review(request)
     if review.client is None:
         return client_picker(request)
-    if closed := booking_closed(request, review.client):
-        return closed
     if review.proposal is None:
         return review.start_over()
+    if closed := booking_closed(request, review.client):
+        return closed
     if review.stale:
         return review.page(problem=CHANGED_ELSEWHERE)
     index = review.index(request.POST.get("index"))
@@ -134,10 +134,10 @@ def plan_move(request):
     review = _Review(request)
     if review.client is None:
         return client_picker(request)
-    if closed := booking_closed(request, review.client):
-        return closed
     if review.proposal is None:
         return review.start_over()
+    if closed := booking_closed(request, review.client):
+        return closed
     if request.method == "POST" and review.stale:
         return review.page(problem=CHANGED_ELSEWHERE)
     source = request.POST if request.method == "POST" else request.GET
@@ -164,14 +164,14 @@ def plan_confirm(request):
     client = review.client
     if client is None:
         return client_picker(request)
-    if closed := booking_closed(request, client):
-        return closed
     if review.proposal is None:
         draft = review.draft
         if draft is not None and draft.booked_plan_id and review.token == draft.token:
             messages.info(request, "This plan is already booked.")
             return redirect("bookings:plan_detail", pk=draft.booked_plan_id)
         return review.start_over()
+    if closed := booking_closed(request, client):
+        return closed
     if review.stale:
         return review.page(problem=CHANGED_ELSEWHERE)
     proposal = review.proposal

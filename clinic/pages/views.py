@@ -152,8 +152,11 @@ def client_dashboard(request):
     course_alert = plan.course_alert if plan else ""
     intake = Intake.objects.current_for(client)
     today = clock.today()
-    # Booking links only when some day opens; else what stands in the way, plainly.
-    opens, verdict = first_bookable_day(client, today=today)
+    # With nothing booked: booking links only when some day opens, else what stands in
+    # the way, plainly.
+    opens, verdict = (
+        first_bookable_day(client, today=today) if next_appointment is None else (None, None)
+    )
     tags = ["aftercare"]
     if plan:
         tags.append(plan.kind)
