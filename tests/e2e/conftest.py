@@ -21,7 +21,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
+ARTIFACTS = Path(
+    os.environ.get("E2E_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts"
+)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page steps are still synchronous and safe.
