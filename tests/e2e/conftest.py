@@ -49,6 +49,16 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_extra_contexts(request):
+    """Contexts a test opened itself close after it, passed or failed (after the failure
+    hook has saved their pages), so the next test's artifacts show only its own pages."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
