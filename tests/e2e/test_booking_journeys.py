@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bookings.models import Appointment
 from clinic.models import ClientProfile, Role
@@ -40,31 +41,31 @@ def test_a_client_books_moves_and_cancels_inside_and_outside_the_window(
     page.goto(f"{base}/bookings/")
     show_free_times(page, thursday)
     page.get_by_role("link", name=re.compile(r"^10:00")).click()
-    assert "Confirm the booking" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Confirm the booking")
     page.get_by_role("button", name="Confirm booking").click()
     page.wait_for_url("**/appointments/*/?booked=1")
-    assert "Booked." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Booked.")
     appointment = Appointment.objects.get(client=profile)
     assert local(appointment.start).date() == thursday
     assert local(appointment.start).hour == 10
 
     # More than 24 hours ahead: moved without charge to Friday 14:00.
-    assert "without charge until" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("without charge until")
     page.get_by_role("link", name="Move").click()
     friday = thursday + timedelta(days=1)
     page.fill("input[name=date]", friday.isoformat())
     page.get_by_role("button", name="Show").click()
     page.get_by_text(f"{friday:%a %d %b} 14:00", exact=True).click()
     page.get_by_role("button", name="Move the appointment").click()
-    assert "The appointment has moved." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("The appointment has moved.")
     appointment.refresh_from_db()
     assert (local(appointment.start).date(), local(appointment.start).hour) == (friday, 14)
 
     # Cancelled well ahead: no charge, the time free again.
     page.get_by_role("link", name="Cancel").click()
-    assert "there is no charge" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("there is no charge")
     page.get_by_role("button", name="Cancel the appointment").click()
-    assert "The appointment is cancelled" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("The appointment is cancelled")
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
 
@@ -75,9 +76,9 @@ def test_a_client_books_moves_and_cancels_inside_and_outside_the_window(
     page.goto(f"{base}/bookings/appointments/{soon.pk}/")
     assert page.get_by_role("link", name="Move").count() == 0
     page.goto(f"{base}/bookings/appointments/{soon.pk}/move/")
-    assert "can no longer be moved online" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("can no longer be moved online")
     page.get_by_role("link", name="cancel it").click()
-    assert "counts as a late cancellation" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("counts as a late cancellation")
     page.get_by_role("button", name="Cancel the appointment").click()
     soon.refresh_from_db()
     assert soon.status == Appointment.Status.LATE_CANCELLED
@@ -95,7 +96,7 @@ def test_front_desk_registers_a_walk_in_and_books_them(live_server, page, clinic
     page.fill("#id_date_of_birth", "1980-04-12")
     page.fill("#id_phone", "020 7946 0123")
     page.get_by_role("button", name="Register client").click()
-    assert "Walter Walkin is registered." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Walter Walkin is registered.")
     walter = ClientProfile.objects.get(last_name="Walkin")
     assert walter.created_by == desk
 
@@ -112,10 +113,10 @@ def test_front_desk_registers_a_walk_in_and_books_them(live_server, page, clinic
 
     # Front desk books him for tomorrow at 11:00.
     page.goto(f"{base}/bookings/?client={walter.public_id}")
-    assert "Book a session for Walter Walkin" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Book a session for Walter Walkin")
     show_free_times(page, clinic_time.date() + timedelta(days=1))
     page.get_by_role("link", name=re.compile(r"^11:00")).click()
-    assert "Walter Walkin" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Walter Walkin")
     page.get_by_role("button", name="Confirm booking").click()
     page.wait_for_url("**/appointments/*/?booked=1")
     appointment = Appointment.objects.get(client=walter)
@@ -155,6 +156,6 @@ def test_a_client_books_a_session_with_the_keyboard_alone(live_server, page, cli
     tab_to("document.activeElement.value === 'Confirm booking'")
     keyboard.press("Space")
     page.wait_for_url("**/appointments/*/?booked=1")
-    assert "Booked." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Booked.")
     appointment = Appointment.objects.get(client=profile)
     assert (local(appointment.start).date(), local(appointment.start).hour) == (tomorrow, 15)

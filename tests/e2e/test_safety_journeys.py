@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from django.utils.http import urlencode
+from playwright.sync_api import expect
 
 from bookings.models import Appointment, TreatmentPlan
 from intake.models import Decision, Intake
@@ -20,7 +21,7 @@ REFUSED = "Booking is not open yet"
 def refused(page):
     """The page refuses: it says why in words, and offers no form to fill in or submit."""
     main = page.locator("main")
-    assert page.get_by_role("heading", name=REFUSED).is_visible()
+    expect(page.get_by_role("heading", name=REFUSED)).to_be_visible()
     assert main.locator("form").count() == 0
     return main.inner_text()
 
@@ -97,7 +98,7 @@ def test_a_therapist_records_a_doctors_note_and_the_client_is_told_booking_is_op
     client_page = browser.new_context().new_page()
     log_in(client_page, base, "cleo@example.com")
     client_page.goto(f"{base}/intake/{intake.public_id}/")
-    assert "We need a note from your doctor first" in client_page.inner_text("main")
+    expect(client_page.locator("main")).to_contain_text("We need a note from your doctor first")
     assert client_page.get_by_role("link", name="Book a visit").count() == 0
 
     # The therapist finds her in the queue, reads the form and records the note.
@@ -105,12 +106,12 @@ def test_a_therapist_records_a_doctors_note_and_the_client_is_told_booking_is_op
     log_in_staff(staff_page, base, clinic.therapist.user)
     staff_page.goto(f"{base}/intake/review/")
     staff_page.get_by_role("link", name="Review", exact=True).click()
-    assert "Cleo Clearance" in staff_page.inner_text("main")
+    expect(staff_page.locator("main")).to_contain_text("Cleo Clearance")
     staff_page.get_by_role("link", name="Record a clearance").click()
     staff_page.get_by_label("cardiovascular disease").check()
     staff_page.get_by_label("What the note says").fill("GP letter: gentle massage is fine.")
     staff_page.get_by_role("button", name="Record clearance").click()
-    assert "Clearance recorded" in staff_page.inner_text("main")
+    expect(staff_page.locator("main")).to_contain_text("Clearance recorded")
 
     # The queue no longer lists her; her form is decided.
     staff_page.goto(f"{base}/intake/review/")
@@ -147,7 +148,7 @@ def test_a_deferred_clients_plan_starts_on_the_day_booking_opens(
     log_in(page, base, "dara@example.com")
 
     page.goto(f"{base}/dashboard/")
-    assert f"You can book from {opens:%-d %B %Y}" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text(f"You can book from {opens:%-d %B %Y}")
 
     page.goto(f"{base}/bookings/plans/new/")
     # The form starts on the day booking opens, and refuses an earlier one plainly.
@@ -159,14 +160,14 @@ def test_a_deferred_clients_plan_starts_on_the_day_booking_opens(
     page.check("input[name=weekdays][value='4']")
     page.fill("input[name=preferred_time]", "10:00")
     page.click("text=Propose my sessions")
-    assert f"Booking opens on {opens:%-d %B %Y}" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text(f"Booking opens on {opens:%-d %B %Y}")
 
     page.fill("input[name=first_day]", opens.isoformat())
     page.click("text=Propose my sessions")
     page.wait_for_url("**/plans/review/**")
     page.get_by_role("button", name="Confirm and book all sessions").click()
     page.wait_for_url("**/plans/*/")
-    assert "Your treatment plan is booked" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Your treatment plan is booked")
 
     booked = list(Appointment.objects.filter(client=profile).order_by("start"))
     assert len(booked) == 9

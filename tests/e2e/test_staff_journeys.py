@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bookings.models import Appointment, Visit
 from clinic import clock
@@ -31,7 +32,7 @@ def test_staff_write_preview_publish_and_mark_an_article_reviewed(live_server, p
     page.fill("#id_summary", "Ten minutes of easy walking loosens a stiff back.")
     page.fill("#id_body", "## Start gently\n\nWalk at an easy pace for **ten minutes**.")
     page.get_by_role("button", name="Save and continue editing").click()
-    assert "was added successfully" in page.inner_text("#content-main, body")
+    expect(page.locator("body")).to_contain_text("was added successfully")
     article = Article.objects.get(slug="walking-after-a-long-day-at-the-desk")
     assert article.status == Article.Status.DRAFT
 
@@ -47,7 +48,7 @@ def test_staff_write_preview_publish_and_mark_an_article_reviewed(live_server, p
     page.get_by_role("row", name="Walking after a long day").get_by_role("checkbox").check()
     page.select_option("select[name=action]", "publish")
     page.get_by_role("button", name="Go").click()
-    assert "Published 1 article(s)." in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Published 1 article(s).")
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     response = reader.goto(f"{base}/library/{article.slug}/")
@@ -64,6 +65,7 @@ def test_staff_write_preview_publish_and_mark_an_article_reviewed(live_server, p
     page.get_by_role("row", name="Walking after a long day").get_by_role("checkbox").check()
     page.select_option("select[name=action]", "mark_reviewed_today")
     page.get_by_role("button", name="Go").click()
+    expect(page.locator("body")).to_contain_text("Marked 1 article(s) reviewed today")
     article.refresh_from_db()
     assert article.last_reviewed == clock.today()
     assert article.next_review_due > clock.today()
@@ -111,7 +113,7 @@ def test_a_therapist_opens_the_chart_and_records_a_visit_with_the_safety_box_fir
     page.get_by_label("What was done").fill("Swedish massage, lower back, light pressure.")
     page.get_by_label("The plan").fill("Walk daily; see again in a week.")
     page.get_by_role("button", name="Record the visit").click()
-    assert "The visit is recorded." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("The visit is recorded.")
 
     visit = Visit.objects.get(appointment=appointment)
     assert (visit.pain_score, visit.pain_after) == (6, 3)
