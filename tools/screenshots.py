@@ -180,8 +180,8 @@ def main() -> None:
             "shell",
             "-c",
             "from clinic.models import ClientProfile; "
-            "print(ClientProfile.objects.get(email='client@example.com').pk)",
-        ).strip()
+            "print('client-id', ClientProfile.objects.get(user__email='client@example.com').pk)",
+        ).split("client-id ")[-1].split()[0]
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT,
