@@ -175,13 +175,17 @@ def main() -> None:
         found = re.search(r"password for all: (\S+?)\)", seeded)
         if not found:
             raise SystemExit("seed_demo did not print the demo password.")
-        client_id = manage(
-            env,
-            "shell",
-            "-c",
-            "from clinic.models import ClientProfile; "
-            "print('client-id', ClientProfile.objects.get(user__email='client@example.com').pk)",
-        ).split("client-id ")[-1].split()[0]
+        client_id = (
+            manage(
+                env,
+                "shell",
+                "-c",
+                "from clinic.models import ClientProfile; "
+                "print('client-id', ClientProfile.objects.get(user__email='client@example.com').pk)",
+            )
+            .split("client-id ")[-1]
+            .split()[0]
+        )
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT,
