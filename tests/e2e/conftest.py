@@ -61,7 +61,8 @@ def _close_extra_contexts(request):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    # en-US fixes the order a date field takes typed digits in (month, day, year).
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
