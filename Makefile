@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve worker reminders install dev-install migrate seed lint typecheck coverage format migrations-check deploy-check bench ci e2e clean
+.PHONY: run test serve worker reminders install dev-install migrate seed lint typecheck coverage format migrations-check deploy-check bench ci e2e clean screenshots
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -79,3 +79,7 @@ ci:
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# The main pages per role, phone and desktop, from a throwaway demo clinic (tools/screenshots.py).
+screenshots: install
+	$(PY) tools/screenshots.py

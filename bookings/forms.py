@@ -342,9 +342,11 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
     )
     first_day = DateField(label="Start from")
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, opens=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or clock.today()
+        # The first day the client may book (a deferral's date): no session before it.
+        self.opens = opens
         self.fields["service"].queryset = _bookable_services()
         self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
         self.helper = _helper("Propose my sessions")
@@ -353,6 +355,11 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
         day = self.cleaned_data["first_day"]
         if day < self.today:
             raise forms.ValidationError("Choose today or a later day.", code="past")
+        if self.opens and day < self.opens:
+            raise forms.ValidationError(
+                f"Booking opens on {self.opens:%-d %B %Y}; choose that day or a later one.",
+                code="before_opening",
+            )
         if day > self.today + timedelta(days=180):
             raise forms.ValidationError("Choose a day in the next six months.", code="far")
         return day

@@ -308,6 +308,29 @@ def _verdict(
     )
 
 
+def first_bookable_day(
+    client: ClientProfile, *, today: date, verdict: Eligibility | None = None
+) -> tuple[date | None, Eligibility]:
+    """The first day from ``today`` on which ``client`` may book, and today's verdict.
+
+    The day is ``None`` when no day opens without something changing first: a red flag,
+    a therapist's "not suitable", a doctor's note still missing, a health form missing,
+    unfinished or out of date. A deferral alone opens on its defer date. Every page that
+    starts a booking (the booking and plan forms, a proposal, a confirm page) and the
+    dashboard ask this, so none offers a form that could only refuse. ``verdict`` is
+    today's, when the caller has already asked (:func:`can_book_on_days`).
+    """
+    verdict = verdict or can_book(client, on=today)
+    if verdict.allowed:
+        return today, verdict
+    if verdict.blocks == ("defer",):
+        current = Intake.objects.current_for(client)
+        opens = current.defer_until if current is not None else None
+        if opens is not None and can_book(client, on=opens).allowed:
+            return opens, verdict
+    return None, verdict
+
+
 def public_status(client: ClientProfile, *, on: date | None = None) -> str:
     """Front desk's status for ``client`` on ``on`` (today by default): no health detail.
 

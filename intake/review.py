@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from clinic import clock
 from intake.audit import log_access
-from intake.models import Clearance, Intake, Review
+from intake.eligibility import blocking_reasons
+from intake.models import Clearance, Decision, Intake, Outcome, Review
 from intake.signals import announce_eligibility_change
 from intake.tasks import enqueue_decision_email
 
@@ -52,6 +54,11 @@ def record_clearance(*, intake: Intake, by, codes, received_on, note, document) 
     """Record a physician's clearance for ``codes`` on ``intake``, received on ``received_on``.
 
     ``document`` is the uploaded file (checked by ``ClearanceForm``) or ``None``.
+
+    When the note was all that stood in the way (a "clearance" result no therapist has
+    decided on, or a therapist's "clearance required") and it now covers every code, the
+    note is the decision: the form is cleared (keeping the last decision's adaptations),
+    it leaves the review queue and the client is e-mailed that booking is open.
     """
     with transaction.atomic():
         clearance = Clearance.objects.create(
@@ -66,4 +73,20 @@ def record_clearance(*, intake: Intake, by, codes, received_on, note, document) 
         log_access(
             by, client=intake.client, intake=intake, action="change", detail="clearance recorded"
         )
+        waiting = intake.decision == Decision.CLEARANCE_REQUIRED or (
+            intake.outcome == Outcome.CLEARANCE and not intake.decision
+        )
+        if waiting and "clearance_pending" not in blocking_reasons(intake, on=clock.today()):
+            last = intake.reviews.first()
+            avoid = last.avoid_areas if last else []
+            pressure = last.pressure_limit if last else ""
+            record_decision(
+                intake=intake,
+                by=by,
+                decision=Decision.CLEARED_WITH_CHANGES if avoid or pressure else Decision.CLEARED,
+                avoid_areas=avoid,
+                pressure_limit=pressure,
+                notes="Cleared when the physician's note was recorded.",
+                reason="We have recorded your doctor's note, so booking is open.",
+            )
     return clearance

@@ -22,6 +22,7 @@ from bookings.forms import (
 from bookings.timeutils import as_local, local_day_bounds
 from bookings.views.common import (
     STAFF,
+    booking_closed,
     client_for_booking,
     client_picker,
     client_query,
@@ -32,6 +33,7 @@ from clinic.access import no_store, role_required
 from clinic.models import Role
 from clinic.roles import is_desk
 from clinic.security.ratelimit import rate_limited
+from intake.eligibility import can_book_on_days
 
 # --- Booking one session --------------------------------------------------------------
 
@@ -47,12 +49,17 @@ def book(request):
     today = clock.today()
     data = request.GET if "service" in request.GET else None
     form = SlotSearchForm(data, today=today, initial={"day": today})
+    valid = form.is_valid()
+    # Today's verdict and the searched day's, from one reading of the health form.
+    verdicts = can_book_on_days(client, {today, form.cleaned_data["day"]} if valid else {today})
+    if closed := booking_closed(request, client, today=today, today_verdict=verdicts[today]):
+        return closed
     context = {"form": form, "client": client, "for_someone_else": is_desk(request.user)}
-    if form.is_valid():
+    if valid:
         service = form.cleaned_data["service"]
         therapist = form.cleaned_data["therapist"]
         day = form.cleaned_data["day"]
-        verdict = appointments.eligibility(client, day).for_viewer(request.user, client)
+        verdict = verdicts[day].for_viewer(request.user, client)
         context["verdict"] = verdict
         if verdict.allowed:
             staff = is_desk(request.user)
@@ -122,6 +129,11 @@ def confirm(request):
     service = form.cleaned_data["service"]
     therapist = form.cleaned_data["therapist"]
     start = form.cleaned_data["start"]
+    location = therapist.locations.filter(active=True).first()
+    if request.method != "POST" and (
+        closed := booking_closed(request, client, on=clock.local_date(start, location))
+    ):
+        return closed
     context = {"form": form, "client": client, "service": service, "therapist": therapist}
     if request.method == "POST":
         try:
@@ -143,7 +155,6 @@ def confirm(request):
             )
         messages.success(request, "Booked. We have saved your appointment.")
         return redirect(reverse("bookings:appointment_detail", args=[appointment.pk]) + "?booked=1")
-    location = therapist.locations.filter(active=True).first()
     context["start"] = as_local(start, location.zone) if location else start
     context["location"] = location
     context["inside_window"] = location is not None and (

@@ -7,11 +7,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from bookings.appointments import eligibility
 from bookings.models import Appointment, TreatmentPlan
+from clinic import clock
 from clinic.access import get_own_profile
 from clinic.forms import ClientSearchForm
 from clinic.models import ClientProfile, Role
 from clinic.roles import is_desk
+from intake.eligibility import first_bookable_day
 
 STAFF = (Role.FRONT_DESK, Role.CLINIC_ADMIN)
 
@@ -88,4 +91,30 @@ def client_picker(request):
         request,
         "bookings/pick_client.html",
         {"form": form, "clients": clients, "next": request.path},
+    )
+
+
+def booking_closed(request, client, *, on=None, today=None, today_verdict=None):
+    """The "booking is not open" page when ``client`` may not book, else ``None``.
+
+    With ``on`` (a confirm page's day) the verdict for that day decides; without, whether
+    any day opens at all (``intake.eligibility.first_bookable_day``; ``today_verdict``
+    when the caller has today's already). Every page that
+    starts a booking asks first, so a typed or old URL never shows a form or a live
+    button that could only refuse.
+    """
+    if on is not None:
+        verdict = eligibility(client, on)
+        if verdict.allowed:
+            return None
+    else:
+        opens, verdict = first_bookable_day(
+            client, today=today or clock.today(), verdict=today_verdict
+        )
+        if opens is not None:
+            return None
+    return render(
+        request,
+        "bookings/not_allowed.html",
+        {"verdict": verdict.for_viewer(request.user, client), "client": client},
     )

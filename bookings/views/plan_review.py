@@ -18,7 +18,13 @@ from bookings import plans, proposals
 from bookings.availability import slots_by_therapist, therapists_for
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.forms import MoveSessionForm
-from bookings.views.common import STAFF, client_for_booking, client_picker, client_query
+from bookings.views.common import (
+    STAFF,
+    booking_closed,
+    client_for_booking,
+    client_picker,
+    client_query,
+)
 from clinic.access import no_store, role_required
 from clinic.models import Role, Service, Therapist
 from clinic.security.ratelimit import rate_limited
@@ -93,6 +99,8 @@ def plan_review(request):
         return client_picker(request)
     if review.proposal is None:
         return review.start_over()
+    if closed := booking_closed(request, review.client):
+        return closed
     return review.page()
 
 
@@ -106,6 +114,8 @@ def plan_drop(request):
         return client_picker(request)
     if review.proposal is None:
         return review.start_over()
+    if closed := booking_closed(request, review.client):
+        return closed
     if review.stale:
         return review.page(problem=CHANGED_ELSEWHERE)
     index = review.index(request.POST.get("index"))
@@ -127,6 +137,8 @@ def plan_move(request):
         return client_picker(request)
     if review.proposal is None:
         return review.start_over()
+    if closed := booking_closed(request, review.client):
+        return closed
     if request.method == "POST" and review.stale:
         return review.page(problem=CHANGED_ELSEWHERE)
     source = request.POST if request.method == "POST" else request.GET
@@ -160,6 +172,8 @@ def plan_confirm(request):
             messages.info(request, "This plan is already booked.")
             return redirect("bookings:plan_detail", pk=draft.booked_plan_id)
         return review.start_over()
+    if closed := booking_closed(request, client):
+        return closed
     if review.stale:
         return review.page(problem=CHANGED_ELSEWHERE)
     proposal = review.proposal

@@ -23,6 +23,7 @@ from bookings.forms import (
 from bookings.models import Appointment, PlanKind, PlanStatus, TreatmentPlan
 from bookings.views.common import (
     STAFF,
+    booking_closed,
     client_for_booking,
     client_picker,
     client_query,
@@ -33,6 +34,7 @@ from clinic.access import no_store, role_required
 from clinic.models import Role, Service
 from intake.access import can_see_health_data
 from intake.audit import log_access
+from intake.eligibility import first_bookable_day
 from intake.models import Intake
 
 
@@ -51,7 +53,10 @@ def plan_new(request):
         .select_related("service", "therapist__user")
         .first()
     )
-    verdict = appointments.eligibility(client, today + timedelta(days=7)).for_viewer(
+    opens, _ = first_bookable_day(client, today=today)
+    if opens is None:
+        return booking_closed(request, client)
+    verdict = appointments.eligibility(client, max(opens, today + timedelta(days=7))).for_viewer(
         request.user, client
     )
     if proposed:
@@ -60,14 +65,14 @@ def plan_new(request):
         recommendation = proposals.recommendation_for(client, on=today)
     if recommendation is None:
         return render(request, "bookings/not_allowed.html", {"verdict": verdict, "client": client})
-    initial = {"first_day": today + timedelta(days=1), "weekdays": [0, 3]}
+    initial = {"first_day": max(opens, today + timedelta(days=1)), "weekdays": [0, 3]}
     if proposed:
         initial.update(service=proposed.service, therapist=proposed.therapist)
     else:
         suggested = _suggested_service(client)
         if suggested:
             initial["service"] = suggested
-    form = PlanForm(request.POST or None, today=today, initial=initial)
+    form = PlanForm(request.POST or None, today=today, opens=opens, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         proposal = proposals.propose_plan(

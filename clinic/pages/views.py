@@ -20,7 +20,7 @@ from clinic.access import get_client_for_staff, get_own_profile, no_store, role_
 from clinic.models import Location, Role, Service, Therapist
 from intake.access import chart_client_ids
 from intake.audit import log_access, log_reads
-from intake.eligibility import public_status
+from intake.eligibility import first_bookable_day, public_status
 from intake.models import Intake
 from intake.reading import reading_for_intake
 
@@ -152,6 +152,11 @@ def client_dashboard(request):
     course_alert = plan.course_alert if plan else ""
     intake = Intake.objects.current_for(client)
     today = clock.today()
+    # With nothing booked: booking links only when some day opens, else what stands in
+    # the way, plainly.
+    opens, verdict = (
+        first_bookable_day(client, today=today) if next_appointment is None else (None, None)
+    )
     tags = ["aftercare"]
     if plan:
         tags.append(plan.kind)
@@ -167,6 +172,9 @@ def client_dashboard(request):
             "pain_chart": pain_chart,
             "course_alert": course_alert,
             "intake": intake,
+            "booking_opens": opens,
+            "today": today,
+            "verdict": verdict,
             "reading": reading_for_intake(intake, tags, limit=3),
         },
     )

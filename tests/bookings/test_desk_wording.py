@@ -142,7 +142,9 @@ class DeskWordingTests(BookingViewCase, ClinicTestCase):
             lambda: make_intake(self.client_profile, yes={"diabetes"}),
         )
 
-        self.assertEqual(response.status_code, 409)
+        # The "booking is not open" page, with no confirm button left to press.
+        self.assertTemplateUsed(response, "bookings/not_allowed.html")
+        self.assertNotContains(response, "Confirm and book all sessions")
         self.assert_desk_words(response, "plan_review", DESK_ATTENTION_REASON)
 
     def test_the_client_still_reads_their_own_words(self):

@@ -28,7 +28,7 @@ from intake.screening import (
 )
 from tests.base import ClinicTestCase, make_service
 from tests.bookings.helpers import BookingViewCase, utc
-from tests.intake.factories import make_intake
+from tests.intake.factories import make_intake, record_clearance
 
 # Written out from DESIGN.md so a change to the rule's list fails here.
 DESIGN_LIST = {
@@ -242,7 +242,9 @@ class SuggestionOnThePagesTests(BookingViewCase, ClinicTestCase):
         )
 
     def test_the_plan_form_pre_selects_swedish_for_a_chronic_client_with_osteoporosis(self):
-        make_intake(self.client_profile, yes={"osteoporosis"}, onset=CHRONIC_ONSET)
+        intake = make_intake(self.client_profile, yes={"osteoporosis"}, onset=CHRONIC_ONSET)
+        # The doctor's note is in: until then no plan form opens at all.
+        record_clearance(intake, codes=intake.clearance_codes(), by=self.therapist_user)
         self.login(self.client_user)
 
         response = self.client.get(reverse("bookings:plan_new"))
@@ -252,6 +254,7 @@ class SuggestionOnThePagesTests(BookingViewCase, ClinicTestCase):
     def test_an_intake_stored_as_deep_tissue_before_the_rule_still_pre_selects_swedish(self):
         intake = make_intake(self.client_profile, yes={"pregnancy"}, onset=CHRONIC_ONSET)
         Intake.objects.filter(pk=intake.pk).update(suggested_technique="deep_tissue")
+        record_clearance(intake, codes=intake.clearance_codes(), by=self.therapist_user)
         self.login(self.client_user)
 
         response = self.client.get(reverse("bookings:plan_new"))
