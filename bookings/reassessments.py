@@ -313,7 +313,20 @@ def _follow_up(
     if plan.status in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
         plan.status = PlanStatus.COMPLETED
         plan.save(update_fields=["status"])
+    # The new plan replaces this one: its visits still booked ahead are cancelled (no
+    # charge, one e-mail); the client books the new plan's days and times.
+    plans.cancel_replaced_visits(plan, by=by)
     return follow_up
+
+
+def replaced_visits(plan: TreatmentPlan, *, now: datetime | None = None) -> list[Appointment]:
+    """The plan's visits a new plan would cancel (shown before the therapist chooses)."""
+    now = now or timezone.now()
+    return list(
+        plan.appointments.filter(status__in=Appointment.OPEN, start__gt=now)
+        .select_related("location")
+        .order_by("start")
+    )
 
 
 # --- The course review: told once when it is not working -------------------------------
