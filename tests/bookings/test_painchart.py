@@ -13,9 +13,8 @@ from django.test import SimpleTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings import painchart
+from bookings import painchart, progress
 from bookings.models import TreatmentPlan, Visit
-from bookings import progress
 from bookings.painchart import (
     NO_SCORES,
     PainPoint,
