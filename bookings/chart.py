@@ -12,11 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
-from bookings.models import Appointment, TreatmentPlan, Visit, VisitAmendment
-from clinic.models import ClientProfile, Technique
+from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit, VisitAmendment
+from clinic.models import ClientProfile, Technique, User
+from intake.audit import log_reads
+
+if TYPE_CHECKING:
+    from bookings.checks import DayOfNotice
 from intake.models import Category, Condition, Intake, PainArea, Pressure, Review
 
 
@@ -59,6 +64,9 @@ class SafetySummary:
     technique: Technique | None = None
     technique_code: str = ""
     gentle_reasons: list[str] = field(default_factory=list)
+    # The visit's day-of answers (``bookings.checks.day_of_notice``), set by the pages
+    # about one visit (the appointment page, the visit form); None on the chart.
+    day_of: DayOfNotice | None = None
 
     @property
     def has_limits(self) -> bool:
@@ -198,3 +206,36 @@ def chart(client: ClientProfile, *, on: date) -> Chart:
         plans=[PlanNote(plan, list(plan.appointments.all())) for plan in plans],
         visits=list(visits_for(client)),
     )
+
+
+# The course notice on list pages, in a few words (the chart and the plan say the rest).
+COURSE_NOTICE_WORDS = {
+    "not_improving": "Not improving after 4 weeks",
+    "worse": "Pain worse than at the start",
+}
+
+
+def mark_course_notices(
+    user: User, appointments: Iterable[Appointment], chart_ids: set[int], *, detail: str
+) -> None:
+    """Set ``course_notice`` on each appointment: its plan's course alert ("not_improving",
+    "worse") when ``user`` may read the client's chart (``chart_ids``, from
+    ``intake.access.chart_client_ids``), else "". The appointments need ``plan``
+    selected. One log row per client whose notice was shown.
+    """
+    shown: set[int] = set()
+    for appointment in appointments:
+        plan = appointment.plan if appointment.plan_id else None
+        notice = ""
+        if (
+            plan is not None
+            and plan.course_alert
+            and plan.status in (PlanStatus.ACTIVE, PlanStatus.PAUSED)
+            and appointment.client_id in chart_ids
+        ):
+            notice = plan.course_alert
+            shown.add(appointment.client_id)
+        appointment.course_notice = notice  # type: ignore[attr-defined]
+        appointment.course_notice_words = COURSE_NOTICE_WORDS.get(notice, "")  # type: ignore[attr-defined]
+    if shown:
+        log_reads(user, [(client_id, None) for client_id in sorted(shown)], detail=detail)

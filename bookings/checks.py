@@ -298,3 +298,44 @@ def desk_words(check: DayOfCheck | None) -> str | None:
     if check is None:
         return None
     return SPEAK_WORDS if check.visit_pending else GO_AHEAD_WORDS
+
+
+# --- For the therapist at the table -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayOfNotice:
+    """Today's day-of answers as the safety part shows them to the therapist.
+
+    ``painkillers``: taken today (any answer for this visit said so), so feedback on
+    pressure may be dulled. ``pending``: a stop no therapist has cleared. ``urgent``:
+    that stop is a red flag or a calf now. ``cleared``: the stops a therapist cleared
+    (lifting the hold after speaking to the client), oldest first.
+    """
+
+    answered_at: datetime
+    painkillers: bool
+    pending: bool
+    urgent: bool
+    cleared: tuple[DayOfCheck, ...]
+
+
+def day_of_notice(appointment: Appointment) -> DayOfNotice | None:
+    """The visit's day-of answers for the safety part, or None before any (one query).
+
+    For viewers who may read health data only: the caller checks and logs.
+    """
+    rows = list(
+        appointment.day_of_checks.select_related("cleared_by").order_by("answered_at", "pk")
+    )
+    if not rows:
+        return None
+    results = [result_of(check) for check in rows]
+    pending = [r for check, r in zip(rows, results, strict=True) if check.pending]
+    return DayOfNotice(
+        answered_at=rows[-1].answered_at,
+        painkillers=any(r.painkillers for r in results),
+        pending=bool(pending),
+        urgent=any(r.urgent for r in pending),
+        cleared=tuple(check for check in rows if check.stops and check.cleared_at is not None),
+    )

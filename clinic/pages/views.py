@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from bookings.aftercare import CONCERNS
+from bookings.chart import mark_course_notices
 from bookings.models import AftercareCheck, Appointment, PlanStatus, TreatmentPlan
 from bookings.painhistory import pain_chart_for
 from bookings.timeutils import local_day_bounds
@@ -83,12 +84,14 @@ def therapist_today(request):
     appointments = list(
         Appointment.objects.for_therapist(therapist)
         .filter(start__gte=start, start__lt=upcoming_end, status__in=Appointment.OCCUPYING)
-        .select_related("client", "service", "location", "room")
+        .select_related("client", "service", "location", "room", "plan")
         .order_by("start")
     )
     client_ids = {a.client_id for a in appointments}
     reviews = _awaiting_review(client_ids)
     charts = chart_client_ids(request.user, client_ids)
+    # "Not improving" / "worse": health data, for chart readers only (logged), linked to it.
+    mark_course_notices(request.user, appointments, charts, detail="therapist today: course notice")
     for appointment in appointments:
         appointment.review_intake = reviews.get(appointment.client_id)
         appointment.may_see_chart = appointment.client_id in charts
