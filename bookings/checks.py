@@ -74,6 +74,8 @@ RED_FLAG_WORDS = {
 }
 SEED_QUESTIONS = {entry.code: entry.question for entry in SEED_CATALOG}
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# The same answers for the same visit this soon after are one check sent twice.
+REPEAT_WINDOW = timedelta(minutes=2)
 ANSWER_REQUIRED = "Please answer yes or no."
 
 
@@ -245,6 +247,21 @@ def record_day_of(
             .select_related("client", "location")
             .get(pk=appointment.pk)
         )
+        answered = {name: bool(answers[name]) for name in ANSWERS}
+        repeat = (
+            appointment.day_of_checks.filter(
+                **answered,
+                note=note.strip(),
+                via=via,
+                answered_at__gte=now - REPEAT_WINDOW,
+                answered_at__lte=now,
+            )
+            .order_by("-answered_at", "-pk")
+            .first()
+        )
+        if repeat is not None:
+            # The same answers sent twice (a double click, two tabs): written once.
+            return repeat, result
         check = DayOfCheck.objects.create(
             appointment=appointment,
             **{name: bool(answers[name]) for name in ANSWERS},
