@@ -346,7 +346,7 @@ class DoubleSubmitTests(AttackCase):
         self.assertEqual(len(callbacks), 1)
 
     def test_stop_twice_cancels_once(self):
-        first, second = self.twice("stop", self.client_user)
+        self.twice("stop", self.client_user)
         self.assertEqual(
             Appointment.objects.filter(plan=self.rolling, status="cancelled").count(), 1
         )
