@@ -253,8 +253,9 @@ def record_day_of(
                 **answered,
                 note=note.strip(),
                 via=via,
+                # Either side of now: a twin sent at once may have taken its time first.
                 answered_at__gte=now - REPEAT_WINDOW,
-                answered_at__lte=now,
+                answered_at__lte=now + REPEAT_WINDOW,
             )
             .order_by("-answered_at", "-pk")
             .first()

@@ -227,14 +227,21 @@ def decide_next_step(
     if step not in NextStep.values:
         raise BookingError("Choose one of the next steps offered.", code="bad_step")
     with transaction.atomic():
-        reassessment = (
-            Reassessment.objects.select_for_update(of=("self",))
-            .select_related("appointment__client", "plan", "follow_up")
-            .get(pk=reassessment.pk)
-        )
+        # Lock the row alone, then read what it points at: on PostgreSQL a locked row
+        # re-read after a concurrent decision comes with its joined rows as they were
+        # before it (the new plan missing), so nothing is joined into the locking query.
+        reassessment = Reassessment.objects.select_for_update().get(pk=reassessment.pk)
         if reassessment.next_step and reassessment.next_step != NextStep.LETTER:
             # One decision per reassessment: a double click or a second tab gets the first.
-            return Decision(reassessment.next_step, reassessment.follow_up)
+            return Decision(
+                reassessment.next_step,
+                TreatmentPlan.objects.filter(pk=reassessment.follow_up_id).first()
+                if reassessment.follow_up_id
+                else None,
+            )
+        reassessment = Reassessment.objects.select_related(
+            "appointment__client", "plan", "follow_up"
+        ).get(pk=reassessment.pk)
         plan = reassessment.plan
         follow_up: TreatmentPlan | None = None
         if step != NextStep.LETTER:

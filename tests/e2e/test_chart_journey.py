@@ -324,6 +324,13 @@ def test_every_issue_11_page_fits_a_phone(live_server, browser):
         for path in paths:
             response = page.goto(f"{live_server.url}{path}")
             assert response.status == 200, (path, response.status)
+            if path.endswith(("/receipt/", "/letter/")):
+                # Printable: on paper only the receipt or the letter itself.
+                page.emulate_media(media="print")
+                assert not page.locator("header").is_visible(), path
+                assert not page.locator("footer").is_visible(), path
+                assert page.locator(".receipt, .letter").first.is_visible(), path
+                page.emulate_media(media="screen")
             if not fits(page):
                 too_wide.append(
                     (user.email if user else "anonymous", path, page.evaluate(OVERFLOW_JS))
