@@ -22,7 +22,9 @@ from intake.audit import log_reads
 
 if TYPE_CHECKING:
     from bookings.checks import DayOfNotice
+from intake import screening
 from intake.models import Category, Condition, Intake, PainArea, Pressure, Review
+from intake.screening import TechniqueSuggestion
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,34 @@ def area_names(codes: Iterable[str]) -> list[str]:
     return [labels.get(code, condition_name(code)) for code in codes]
 
 
+# Why a technique had to be gentle, beyond the health form's flags and preference.
+REVIEWER_LIMIT = "reviewer_pressure_limit"
+REASON_WORDS = {
+    REVIEWER_LIMIT: "the reviewer's pressure limit",
+    "prefers_light_pressure": "the client's wish for light pressure",
+}
+
+
+def technique_suggestion(intake: Intake, review: Review | None) -> TechniqueSuggestion:
+    """The technique to suggest: the health form's (flags first), then the reviewer's say.
+
+    A reviewer's light pressure limit allows only the gentle technique; a medium limit
+    rules deep tissue (firm pressure) out. The chart, the appointment page, the visit
+    form and the reassessment's change of technique all ask this one function.
+    """
+    suggestion = intake.technique_suggestion()
+    limit = review.pressure_limit if review is not None else ""
+    if limit == Pressure.LIGHT or (
+        limit == Pressure.MEDIUM and suggestion.technique == screening.DEEP_TISSUE
+    ):
+        return TechniqueSuggestion(screening.SWEDISH, (*suggestion.reasons, REVIEWER_LIMIT))
+    return suggestion
+
+
+def reason_words(code: str) -> str:
+    return REASON_WORDS.get(code) or condition_name(code)
+
+
 def first_sentence(text: str) -> str:
     """The guidance "in short": its first sentence."""
     text = " ".join(text.split())
@@ -127,7 +157,7 @@ def safety_summary(client: ClientProfile, *, on: date) -> SafetySummary:
     clearances = list(intake.clearances.all())
     covered = {code for c in clearances if c.is_valid_on(on) for code in c.codes}
     needed = intake.clearance_codes(flags)
-    suggestion = intake.technique_suggestion()
+    suggestion = technique_suggestion(intake, review)
     return SafetySummary(
         on=on,
         intake=intake,
@@ -151,7 +181,7 @@ def safety_summary(client: ClientProfile, *, on: date) -> SafetySummary:
         clearance_missing=[condition_name(code) for code in needed if code not in covered],
         technique=Technique.objects.filter(code=suggestion.technique).first(),
         technique_code=suggestion.technique,
-        gentle_reasons=[condition_name(code) for code in suggestion.reasons],
+        gentle_reasons=[reason_words(code) for code in suggestion.reasons],
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from bookings import plans, tasks
 from bookings.appointments import check_bookable
+from bookings.chart import technique_suggestion
 from bookings.errors import BookingError
 from bookings.models import (
     Appointment,
@@ -31,8 +32,9 @@ from bookings.planning import recommend_plan
 from bookings.progress import Progress, course_progress
 from clinic import clock
 from clinic.models import ClientProfile, Service, Therapist, User
+from intake import screening
 from intake.audit import log_access
-from intake.models import Intake
+from intake.models import Intake, Pressure
 
 # How far back a course's chain of plans (each one's ``previous``) is followed.
 MAX_CHAIN = 20
@@ -163,8 +165,9 @@ def offers(therapist: Therapist, service: Service) -> bool:
 def other_technique_services(plan: TreatmentPlan, client: ClientProfile) -> list[Service]:
     """Services of another technique than the plan's that the client's flags allow.
 
-    When the flags (or the client) rule firm pressure out, only the gentle technique the
-    health form suggests is allowed (``Intake.technique_suggestion``).
+    When the flags, the client or the reviewer's light pressure limit rule firm pressure
+    out, only the gentle technique is allowed (``bookings.chart.technique_suggestion``); a
+    medium limit rules deep tissue out.
     """
     services = (
         Service.objects.active()
@@ -173,9 +176,12 @@ def other_technique_services(plan: TreatmentPlan, client: ClientProfile) -> list
     )
     intake = Intake.objects.current_for(client)
     if intake is not None:
-        suggestion = intake.technique_suggestion()
+        review = intake.reviews.first()
+        suggestion = technique_suggestion(intake, review)
         if suggestion.reasons:
             services = services.filter(technique__code=suggestion.technique)
+        elif review is not None and review.pressure_limit == Pressure.MEDIUM:
+            services = services.exclude(technique__code=screening.DEEP_TISSUE)
     return list(services.select_related("technique").order_by("name"))
 
 

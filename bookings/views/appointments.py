@@ -114,7 +114,10 @@ def appointment_detail(request, pk):
             "reading": reading,
             "safety": safety,
             # The reassessment page: for those who may read the chart (its own rule).
-            "may_reassess_page": safety is not None and reassessments.reassessable(appointment),
+            # (a reassessment visit; or, once a course notice spoke, a visit already done).
+            "may_reassess_page": safety is not None
+            and reassessments.reassessable(appointment)
+            and (appointment.is_reassessment or appointment.status == Appointment.Status.COMPLETED),
         },
     )
 

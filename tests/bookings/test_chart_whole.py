@@ -1,13 +1,18 @@
 """Issue 11 end to end: the course notice on the day and the week, today's answers in the
 safety part, and every link the issue asks for."""
 
+from datetime import date
+
 from django.urls import reverse
 
-from bookings import checks
+from bookings import checks, reassessments
+from bookings.chart import safety_summary, technique_suggestion
 from bookings.models import Appointment, DayOfCheck, TreatmentPlan
-from intake.models import HealthDataAccess
+from intake.models import HealthDataAccess, Review
+from tests.base import make_service
 from tests.bookings.helpers import make_appointment, utc
 from tests.bookings.test_chart import ChartCase, grant_health_permission
+from tests.intake.factories import make_intake
 
 NO = dict.fromkeys(checks.ANSWERS, False)
 
@@ -146,3 +151,53 @@ class ChartLinksTests(ChartCase):
                 reverse("bookings:appointment_detail", args=[self.appointment.pk])
             )
             self.assertContains(page, self.chart_url())
+
+
+class TheReviewersLimitComesIntoTheSuggestionTests(ChartCase):
+    """The reviewer decides after the form: their pressure limit bounds the technique."""
+
+    def setUp(self):
+        # A form that on its own suggests deep tissue (chronic pain, no gentle flags).
+        self.form = make_intake(self.client_profile, onset=date(2025, 1, 1), pain_now=6)
+        self.assertEqual(self.form.technique_suggestion().technique, "deep_tissue")
+        self.deep = make_service("Deep tissue massage", technique="deep_tissue")
+
+    def review(self, limit):
+        Review.objects.create(
+            intake=self.form,
+            reviewer=self.therapist_user,
+            decision="cleared_with_changes",
+            pressure_limit=limit,
+        )
+
+    def test_a_light_limit_makes_it_gentle_and_says_why(self):
+        self.review("light")
+        safety = safety_summary(self.client_profile, on=date(2026, 3, 10))
+        self.assertEqual(safety.technique_code, "swedish")
+        self.assertEqual(safety.gentle_reasons, ["the reviewer's pressure limit"])
+        self.login(self.therapist_user)
+        self.assertContains(
+            self.client.get(self.chart_url()), "because of the reviewer&#x27;s pressure limit"
+        )
+        self.assertEqual(reassessments.other_technique_services(self.plan, self.client_profile), [])
+
+    def test_a_medium_limit_rules_deep_tissue_out(self):
+        self.review("medium")
+        self.assertEqual(
+            technique_suggestion(self.form, self.form.reviews.first()).technique, "swedish"
+        )
+        self.assertNotIn(
+            self.deep, reassessments.other_technique_services(self.plan, self.client_profile)
+        )
+
+    def test_no_limit_or_firm_leaves_the_forms_suggestion(self):
+        for limit in ("", "firm"):
+            with self.subTest(limit=limit):
+                Review.objects.all().delete()
+                self.review(limit)
+                safety = safety_summary(self.client_profile, on=date(2026, 3, 10))
+                self.assertEqual(safety.technique_code, "deep_tissue")
+                self.assertIn(
+                    self.deep,
+                    reassessments.other_technique_services(self.plan, self.client_profile),
+                )

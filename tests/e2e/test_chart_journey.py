@@ -6,6 +6,7 @@ says so; the reassessment turns it into the next plan. Then every page the issue
 is read on a 375 px phone.
 """
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -27,6 +28,8 @@ from tests.bookings.helpers import make_appointment
 from tests.intake.factories import make_intake
 
 PHONE = {"width": 375, "height": 800}
+# Set to a folder to look at each phone page while working on them.
+SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS", "")
 
 
 def log_in(page, live_server, user, *, next_path="/"):
@@ -331,6 +334,9 @@ def test_every_issue_11_page_fits_a_phone(live_server, browser):
                 assert not page.locator("footer").is_visible(), path
                 assert page.locator(".receipt, .letter").first.is_visible(), path
                 page.emulate_media(media="screen")
+            if SCREENSHOTS:
+                name = f"{user.email if user else 'anonymous'}{path}".replace("/", "_")
+                page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
             if not fits(page):
                 too_wide.append(
                     (user.email if user else "anonymous", path, page.evaluate(OVERFLOW_JS))
