@@ -279,6 +279,14 @@ def test_every_issue_11_page_fits_a_phone(live_server, browser):
         today, {**dict.fromkeys(checks.ANSWERS, False), "painkillers": True}, via="link"
     )
     aftercare = AftercareCheck.objects.create(appointment=review, sent_at=now)
+    # Tomorrow's visit: its check-in link asks the day-of questions from today.
+    tomorrow = make_appointment(
+        ann,
+        therapist,
+        plan.service,
+        Room.objects.get(),
+        now.replace(minute=0, second=0, microsecond=0) + timedelta(days=1),
+    )
     visit = Visit.objects.get(appointment=data["sessions"][-1])
     desk = make_user("desk@example.com", Role.FRONT_DESK, first_name="Fran")
     owner = make_user("owner@example.com", is_staff=True, is_superuser=True, first_name="Olive")
@@ -315,7 +323,10 @@ def test_every_issue_11_page_fits_a_phone(live_server, browser):
             f"/bookings/clients/{ann.pk}/chart/",
             f"/bookings/appointments/{review.pk}/reassessment/letter/",
         ],
-        None: [f"/bookings/aftercare/{aftercare.token}/"],
+        None: [
+            f"/bookings/aftercare/{aftercare.token}/",
+            f"/bookings/checkin/{tomorrow.checkin_token}/",
+        ],
     }
     too_wide = []
     for user, paths in pages.items():
