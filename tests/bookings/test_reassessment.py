@@ -11,7 +11,7 @@ from bookings.errors import BookingError
 from bookings.models import Appointment, NextStep, PlanStatus, Reassessment, TreatmentPlan, Visit
 from bookings.progress import Progress
 from intake.models import HealthDataAccess
-from tests.base import ClinicTestCase, make_service, make_therapist
+from tests.base import ClinicTestCase, make_service, make_therapist, make_user
 from tests.bookings.helpers import make_appointment, utc
 from tests.intake.factories import make_intake
 
@@ -327,6 +327,14 @@ class ReplacedPlanTests(ReassessmentCase):
                 self.assertIn("with no charge", message.body)
                 self.assertIn("Tue 31 Mar 2026", message.body)
                 self.assertIn("method=CANCEL", message.attachments[0][2])
+
+    def test_an_owner_deciding_cancels_without_charge_too(self):
+        owner = make_user("owner@example.com", is_staff=True, is_superuser=True)
+        with self.captureOnCommitCallbacks(execute=True):
+            reassessments.decide_next_step(
+                reassessment=self.reassess(), step=NextStep.ACUTE, by=owner
+            )
+        self.assertEqual(self.statuses(), ["cancelled", "cancelled"])
 
     def test_carrying_on_with_maintenance_and_the_letter_keep_the_visits(self):
         self.plan.kind = "maintenance"
