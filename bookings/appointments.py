@@ -333,14 +333,23 @@ def reschedule_appointment(
 
 
 def cancel_appointment(
-    *, appointment: Appointment, by: User, reason: str = "", now: datetime | None = None
+    *,
+    appointment: Appointment,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
+    clinic_decision: bool = False,
+    notify: bool = True,
 ) -> Appointment:
     """Cancel; a client's cancellation after the cut-off is marked late.
 
     Staff may cancel at any time and must give a reason. The time is free at once.
+    ``clinic_decision``: the clinic changed the plan (a reassessment's next step), so
+    whoever clicked, it is never late and needs the reason given. ``notify=False``: the
+    caller tells the client once about several visits (no e-mail per visit).
     """
     now = now or timezone.now()
-    staff = is_staff_booker(by)
+    staff = clinic_decision or is_staff_booker(by)
     with transaction.atomic():
         appointment = _locked(appointment)
         if not appointment.is_open:
@@ -356,7 +365,8 @@ def cancel_appointment(
                 )
             late = appointment.cancel_would_be_late(now)
         appointment.cancel(by=by, reason=reason.strip(), late=late, now=now)
-        transaction.on_commit(partial(outbox.appointment_cancelled, appointment))
+        if notify:
+            transaction.on_commit(partial(outbox.appointment_cancelled, appointment))
     return appointment
 
 

@@ -12,12 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
-from bookings.models import Appointment, TreatmentPlan, Visit, VisitAmendment
-from clinic.models import ClientProfile, Technique
+from bookings.models import Appointment, PlanStatus, TreatmentPlan, Visit, VisitAmendment
+from clinic.models import ClientProfile, Technique, User
+from intake.audit import log_reads
+
+if TYPE_CHECKING:
+    from bookings.checks import DayOfNotice
+from intake import screening
 from intake.models import Category, Condition, Intake, PainArea, Pressure, Review
+from intake.screening import TechniqueSuggestion
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,9 @@ class SafetySummary:
     technique: Technique | None = None
     technique_code: str = ""
     gentle_reasons: list[str] = field(default_factory=list)
+    # The visit's day-of answers (``bookings.checks.day_of_notice``), set by the pages
+    # about one visit (the appointment page, the visit form); None on the chart.
+    day_of: DayOfNotice | None = None
 
     @property
     def has_limits(self) -> bool:
@@ -74,6 +84,34 @@ def area_names(codes: Iterable[str]) -> list[str]:
     """Pain-area codes in words, as people read them (never ``lower_back``)."""
     labels = dict(PainArea.choices)
     return [labels.get(code, condition_name(code)) for code in codes]
+
+
+# Why a technique had to be gentle, beyond the health form's flags and preference.
+REVIEWER_LIMIT = "reviewer_pressure_limit"
+REASON_WORDS = {
+    REVIEWER_LIMIT: "the reviewer's pressure limit",
+    "prefers_light_pressure": "the client's wish for light pressure",
+}
+
+
+def technique_suggestion(intake: Intake, review: Review | None) -> TechniqueSuggestion:
+    """The technique to suggest: the health form's (flags first), then the reviewer's say.
+
+    A reviewer's light pressure limit allows only the gentle technique; a medium limit
+    rules deep tissue (firm pressure) out. The chart, the appointment page, the visit
+    form and the reassessment's change of technique all ask this one function.
+    """
+    suggestion = intake.technique_suggestion()
+    limit = review.pressure_limit if review is not None else ""
+    if limit == Pressure.LIGHT or (
+        limit == Pressure.MEDIUM and suggestion.technique == screening.DEEP_TISSUE
+    ):
+        return TechniqueSuggestion(screening.SWEDISH, (*suggestion.reasons, REVIEWER_LIMIT))
+    return suggestion
+
+
+def reason_words(code: str) -> str:
+    return REASON_WORDS.get(code) or condition_name(code)
 
 
 def first_sentence(text: str) -> str:
@@ -119,7 +157,7 @@ def safety_summary(client: ClientProfile, *, on: date) -> SafetySummary:
     clearances = list(intake.clearances.all())
     covered = {code for c in clearances if c.is_valid_on(on) for code in c.codes}
     needed = intake.clearance_codes(flags)
-    suggestion = intake.technique_suggestion()
+    suggestion = technique_suggestion(intake, review)
     return SafetySummary(
         on=on,
         intake=intake,
@@ -143,7 +181,7 @@ def safety_summary(client: ClientProfile, *, on: date) -> SafetySummary:
         clearance_missing=[condition_name(code) for code in needed if code not in covered],
         technique=Technique.objects.filter(code=suggestion.technique).first(),
         technique_code=suggestion.technique,
-        gentle_reasons=[condition_name(code) for code in suggestion.reasons],
+        gentle_reasons=[reason_words(code) for code in suggestion.reasons],
     )
 
 
@@ -198,3 +236,36 @@ def chart(client: ClientProfile, *, on: date) -> Chart:
         plans=[PlanNote(plan, list(plan.appointments.all())) for plan in plans],
         visits=list(visits_for(client)),
     )
+
+
+# The course notice on list pages, in a few words (the chart and the plan say the rest).
+COURSE_NOTICE_WORDS = {
+    "not_improving": "Not improving after 4 weeks",
+    "worse": "Pain worse than at the start",
+}
+
+
+def mark_course_notices(
+    user: User, appointments: Iterable[Appointment], chart_ids: set[int], *, detail: str
+) -> None:
+    """Set ``course_notice`` on each appointment: its plan's course alert ("not_improving",
+    "worse") when ``user`` may read the client's chart (``chart_ids``, from
+    ``intake.access.chart_client_ids``), else "". The appointments need ``plan``
+    selected. One log row per client whose notice was shown.
+    """
+    shown: set[int] = set()
+    for appointment in appointments:
+        plan = appointment.plan if appointment.plan_id else None
+        notice = ""
+        if (
+            plan is not None
+            and plan.course_alert
+            and plan.status in (PlanStatus.ACTIVE, PlanStatus.PAUSED)
+            and appointment.client_id in chart_ids
+        ):
+            notice = plan.course_alert
+            shown.add(appointment.client_id)
+        appointment.course_notice = notice  # type: ignore[attr-defined]
+        appointment.course_notice_words = COURSE_NOTICE_WORDS.get(notice, "")  # type: ignore[attr-defined]
+    if shown:
+        log_reads(user, [(client_id, None) for client_id in sorted(shown)], detail=detail)

@@ -74,6 +74,8 @@ RED_FLAG_WORDS = {
 }
 SEED_QUESTIONS = {entry.code: entry.question for entry in SEED_CATALOG}
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# The same answers for the same visit this soon after are one check sent twice.
+REPEAT_WINDOW = timedelta(minutes=2)
 ANSWER_REQUIRED = "Please answer yes or no."
 
 
@@ -245,6 +247,22 @@ def record_day_of(
             .select_related("client", "location")
             .get(pk=appointment.pk)
         )
+        answered = {name: bool(answers[name]) for name in ANSWERS}
+        repeat = (
+            appointment.day_of_checks.filter(
+                **answered,
+                note=note.strip(),
+                via=via,
+                # Either side of now: a twin sent at once may have taken its time first.
+                answered_at__gte=now - REPEAT_WINDOW,
+                answered_at__lte=now + REPEAT_WINDOW,
+            )
+            .order_by("-answered_at", "-pk")
+            .first()
+        )
+        if repeat is not None:
+            # The same answers sent twice (a double click, two tabs): written once.
+            return repeat, result
         check = DayOfCheck.objects.create(
             appointment=appointment,
             **{name: bool(answers[name]) for name in ANSWERS},
@@ -298,3 +316,44 @@ def desk_words(check: DayOfCheck | None) -> str | None:
     if check is None:
         return None
     return SPEAK_WORDS if check.visit_pending else GO_AHEAD_WORDS
+
+
+# --- For the therapist at the table -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayOfNotice:
+    """Today's day-of answers as the safety part shows them to the therapist.
+
+    ``painkillers``: taken today (any answer for this visit said so), so feedback on
+    pressure may be dulled. ``pending``: a stop no therapist has cleared. ``urgent``:
+    that stop is a red flag or a calf now. ``cleared``: the stops a therapist cleared
+    (lifting the hold after speaking to the client), oldest first.
+    """
+
+    answered_at: datetime
+    painkillers: bool
+    pending: bool
+    urgent: bool
+    cleared: tuple[DayOfCheck, ...]
+
+
+def day_of_notice(appointment: Appointment) -> DayOfNotice | None:
+    """The visit's day-of answers for the safety part, or None before any (one query).
+
+    For viewers who may read health data only: the caller checks and logs.
+    """
+    rows = list(
+        appointment.day_of_checks.select_related("cleared_by").order_by("answered_at", "pk")
+    )
+    if not rows:
+        return None
+    results = [result_of(check) for check in rows]
+    pending = [r for check, r in zip(rows, results, strict=True) if check.pending]
+    return DayOfNotice(
+        answered_at=rows[-1].answered_at,
+        painkillers=any(r.painkillers for r in results),
+        pending=bool(pending),
+        urgent=any(r.urgent for r in pending),
+        cleared=tuple(check for check in rows if check.stops and check.cleared_at is not None),
+    )

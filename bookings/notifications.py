@@ -165,6 +165,28 @@ def deliver_plan_message(plan, appointments, *, renewed=False):
     )
 
 
+def deliver_plan_replaced_message(plan, appointments):
+    """One e-mail: the plan's visits cancelled because a new plan replaced it, with one
+    calendar file removing them all. No health wording: only that the plan changed."""
+    client = plan.client
+    if not wants_email(client) or not appointments:
+        return None
+    context = {
+        "client": client,
+        "plan": plan,
+        "appointments": appointments,
+        "plans_url": _url("bookings:plan_new"),
+        "appointments_url": _url("bookings:my_appointments"),
+    }
+    return _send(
+        "plan_replaced",
+        to=client.contact_email,
+        context=context,
+        ics=calendars.client_invitation(appointments, cancelled=True),
+        method="CANCEL",
+    )
+
+
 def deliver_reminder(appointment):
     """The reminder, with the pre-visit question "has anything changed in your health?"."""
     client = appointment.client

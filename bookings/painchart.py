@@ -28,11 +28,12 @@ from datetime import date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from bookings import progress
 from bookings.planning import MAX_PAIN_SCORE
 
-# About 2 points on the 0-10 scale is the smallest change a client notices (MCID about 2,
-# Childs 2005; MDC about 2). The band, the summary and the legend all read this one value.
-MEANINGFUL_CHANGE = 2
+# The meaningful change (about 2 points on the 0-10 scale, the smallest change a client
+# notices) is ``bookings.progress.MEANINGFUL_CHANGE``: the band, the summary, the legend,
+# the reassessment and the course rule all read that one value, at call time.
 
 NO_SCORES = "No pain scores yet."
 
@@ -112,7 +113,7 @@ class PainChart:
     rows: tuple[TableRow, ...]
     band_low: int | None
     band_high: int | None
-    meaningful_change: int = MEANINGFUL_CHANGE
+    meaningful_change: int = progress.MEANINGFUL_CHANGE
 
     @property
     def is_empty(self) -> bool:
@@ -133,14 +134,10 @@ class PainChart:
         )
 
 
-def is_meaningful_change(start: int, now: int) -> bool:
-    """Whether pain moved from ``start`` to ``now`` by the meaningful change or more."""
-    return abs(now - start) >= MEANINGFUL_CHANGE
-
-
 def band_limits(baseline: int) -> tuple[int, int]:
     """The meaningful-change band around ``baseline``, kept on the 0-10 scale."""
-    return max(0, baseline - MEANINGFUL_CHANGE), min(MAX_PAIN_SCORE, baseline + MEANINGFUL_CHANGE)
+    points = progress.MEANINGFUL_CHANGE
+    return max(0, baseline - points), min(MAX_PAIN_SCORE, baseline + points)
 
 
 def short_date(day: date) -> str:
@@ -251,16 +248,16 @@ def _summary(
         text = f"Pain was {first.before} at the one visit so far, on {long_date(first.on)}"
     else:
         text = f"Pain went from {first.before} to {last.before} over {len(points)} visits"
-    text += f"; a change of {MEANINGFUL_CHANGE} points or more is meaningful."
+    text += f"; a change of {progress.MEANINGFUL_CHANGE} points or more is meaningful."
     source = f" {baseline_source}" if baseline_source else ""
     low, high = band_limits(baseline)
     text += (
-        f" The shaded band marks {MEANINGFUL_CHANGE} points either side of the starting pain"
+        f" The shaded band marks {progress.MEANINGFUL_CHANGE} points either side of the starting pain"
         f" of {baseline}{source}, from {low} to {high}."
     )
     if compare_latest:
         change = last.before - baseline
-        if is_meaningful_change(baseline, last.before):
+        if progress.is_meaningful_change(baseline, last.before):
             direction = "lower" if change < 0 else "higher"
             text += (
                 f" The latest score is {abs(change)} points {direction} than the start:"
@@ -570,5 +567,5 @@ def build_pain_chart(
         rows=_rows(ordered, shown),
         band_low=low,
         band_high=high,
-        meaningful_change=MEANINGFUL_CHANGE,
+        meaningful_change=progress.MEANINGFUL_CHANGE,
     )

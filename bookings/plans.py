@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from bookings import outbox
-from bookings.appointments import check_bookable
+from bookings import outbox, tasks
+from bookings.appointments import cancel_appointment, check_bookable
 from bookings.errors import BookingError, NotAllowed, SlotTaken
 from bookings.models import Appointment, HoldCode, PlanKind, PlanStatus, TreatmentPlan
 from bookings.proposals import PlanProposal, ProposedSession, plan_gap_problems
@@ -369,4 +370,40 @@ def start_maintenance_plan(
         )
         previous.status = PlanStatus.COMPLETED
         previous.save(update_fields=["status"])
+        cancel_replaced_visits(previous, by=by)
     return plan
+
+
+# Why the visits of a plan a reassessment replaced are cancelled (the client reads it).
+PLAN_REPLACED_REASON = "Your therapist changed your treatment plan after your reassessment."
+
+
+def cancel_replaced_visits(
+    plan: TreatmentPlan, *, by: User, now: datetime | None = None
+) -> list[Appointment]:
+    """A new plan replaces ``plan``: cancel its visits still booked ahead.
+
+    The clinic changed the plan, so there is never a late-cancellation charge, and the
+    client gets one e-mail listing them all (with one calendar file), not one per visit.
+    The new plan is proposed: the client chooses its days and times. Call inside the
+    transaction that makes the new plan.
+    """
+    now = now or timezone.now()
+    cancelled = [
+        cancel_appointment(
+            appointment=appointment,
+            by=by,
+            reason=PLAN_REPLACED_REASON,
+            now=now,
+            clinic_decision=True,
+            notify=False,
+        )
+        for appointment in plan.appointments.filter(
+            status__in=Appointment.OPEN, start__gt=now
+        ).order_by("start")
+    ]
+    if cancelled:
+        transaction.on_commit(
+            partial(tasks.send_plan_replaced_message.enqueue, plan.pk, [a.pk for a in cancelled])
+        )
+    return cancelled

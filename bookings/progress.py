@@ -23,6 +23,14 @@ NO_IMPROVEMENT_AFTER = timedelta(weeks=4)
 # Chronic pain on a maintenance plan is reassessed at least this often.
 REASSESS_EVERY = timedelta(weeks=12)
 
+
+def is_meaningful_change(start: int, now: int) -> bool:
+    """Whether pain (or difficulty) moved from ``start`` to ``now`` by the meaningful
+    change or more, in either direction. The one rule: ``Change``, ``course_progress``,
+    the reassessment and the pain chart all use it."""
+    return abs(now - start) >= MEANINGFUL_CHANGE
+
+
 IMPROVING = "improving"
 TOO_EARLY = "too_early"
 NOT_IMPROVING = "not_improving"
@@ -47,12 +55,12 @@ class Change:
     @property
     def meaningful(self) -> bool:
         """Better by at least the meaningful change."""
-        return self.points_better >= MEANINGFUL_CHANGE
+        return self.points_better > 0 and is_meaningful_change(self.start, self.now)
 
     @property
     def worse(self) -> bool:
         """Worse by at least the meaningful change."""
-        return -self.points_better >= MEANINGFUL_CHANGE
+        return self.points_better < 0 and is_meaningful_change(self.start, self.now)
 
     def text(self) -> str:
         """ "3 points better (a meaningful change)", "no change", "2 points worse (...)"."""

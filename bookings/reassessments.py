@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from bookings import plans, tasks
 from bookings.appointments import check_bookable
+from bookings.chart import technique_suggestion
 from bookings.errors import BookingError
 from bookings.models import (
     Appointment,
@@ -31,8 +32,9 @@ from bookings.planning import recommend_plan
 from bookings.progress import Progress, course_progress
 from clinic import clock
 from clinic.models import ClientProfile, Service, Therapist, User
+from intake import screening
 from intake.audit import log_access
-from intake.models import Intake
+from intake.models import Intake, Pressure
 
 # How far back a course's chain of plans (each one's ``previous``) is followed.
 MAX_CHAIN = 20
@@ -163,8 +165,9 @@ def offers(therapist: Therapist, service: Service) -> bool:
 def other_technique_services(plan: TreatmentPlan, client: ClientProfile) -> list[Service]:
     """Services of another technique than the plan's that the client's flags allow.
 
-    When the flags (or the client) rule firm pressure out, only the gentle technique the
-    health form suggests is allowed (``Intake.technique_suggestion``).
+    When the flags, the client or the reviewer's light pressure limit rule firm pressure
+    out, only the gentle technique is allowed (``bookings.chart.technique_suggestion``); a
+    medium limit rules deep tissue out.
     """
     services = (
         Service.objects.active()
@@ -173,9 +176,12 @@ def other_technique_services(plan: TreatmentPlan, client: ClientProfile) -> list
     )
     intake = Intake.objects.current_for(client)
     if intake is not None:
-        suggestion = intake.technique_suggestion()
+        review = intake.reviews.first()
+        suggestion = technique_suggestion(intake, review)
         if suggestion.reasons:
             services = services.filter(technique__code=suggestion.technique)
+        elif review is not None and review.pressure_limit == Pressure.MEDIUM:
+            services = services.exclude(technique__code=screening.DEEP_TISSUE)
     return list(services.select_related("technique").order_by("name"))
 
 
@@ -227,14 +233,21 @@ def decide_next_step(
     if step not in NextStep.values:
         raise BookingError("Choose one of the next steps offered.", code="bad_step")
     with transaction.atomic():
-        reassessment = (
-            Reassessment.objects.select_for_update(of=("self",))
-            .select_related("appointment__client", "plan", "follow_up")
-            .get(pk=reassessment.pk)
-        )
+        # Lock the row alone, then read what it points at: on PostgreSQL a locked row
+        # re-read after a concurrent decision comes with its joined rows as they were
+        # before it (the new plan missing), so nothing is joined into the locking query.
+        reassessment = Reassessment.objects.select_for_update().get(pk=reassessment.pk)
         if reassessment.next_step and reassessment.next_step != NextStep.LETTER:
             # One decision per reassessment: a double click or a second tab gets the first.
-            return Decision(reassessment.next_step, reassessment.follow_up)
+            return Decision(
+                reassessment.next_step,
+                TreatmentPlan.objects.filter(pk=reassessment.follow_up_id).first()
+                if reassessment.follow_up_id
+                else None,
+            )
+        reassessment = Reassessment.objects.select_related(
+            "appointment__client", "plan", "follow_up"
+        ).get(pk=reassessment.pk)
         plan = reassessment.plan
         follow_up: TreatmentPlan | None = None
         if step != NextStep.LETTER:
@@ -313,7 +326,20 @@ def _follow_up(
     if plan.status in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
         plan.status = PlanStatus.COMPLETED
         plan.save(update_fields=["status"])
+    # The new plan replaces this one: its visits still booked ahead are cancelled (no
+    # charge, one e-mail); the client books the new plan's days and times.
+    plans.cancel_replaced_visits(plan, by=by)
     return follow_up
+
+
+def replaced_visits(plan: TreatmentPlan, *, now: datetime | None = None) -> list[Appointment]:
+    """The plan's visits a new plan would cancel (shown before the therapist chooses)."""
+    now = now or timezone.now()
+    return list(
+        plan.appointments.filter(status__in=Appointment.OPEN, start__gt=now)
+        .select_related("location")
+        .order_by("start")
+    )
 
 
 # --- The course review: told once when it is not working -------------------------------

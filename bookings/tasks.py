@@ -113,6 +113,23 @@ def send_plan_message(plan_id: int, renewed: bool = False) -> bool:
 
 
 @task()
+def send_plan_replaced_message(plan_id: int, appointment_ids: list[int]) -> bool:
+    """Tell the client once that a new plan replaced ``plan_id`` and which visits of it
+    are cancelled (``bookings.plans.cancel_replaced_visits``)."""
+    plan = TreatmentPlan.objects.select_related("client__user").filter(pk=plan_id).first()
+    if plan is None:
+        return False
+    appointments = list(
+        Appointment.objects.filter(
+            pk__in=appointment_ids, plan=plan, status=Appointment.Status.CANCELLED
+        )
+        .select_related("location", "therapist__user", "service", "client")
+        .order_by("start")
+    )
+    return notifications.deliver_plan_replaced_message(plan, appointments) is not None
+
+
+@task()
 def send_course_notices(plan_id: int) -> bool:
     """Tell the therapist and the client a course is not improving (or is worse), once.
 

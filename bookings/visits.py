@@ -10,7 +10,7 @@ logged in the health-data access log. The checks are here, not only in the pages
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -41,6 +41,9 @@ TEXT_FIELDS = ("client_reports", "findings", "notes", "plan_next")
 # "Not sure" is the client's answer on the health form, not a pressure one works at.
 PRESSURES_USED = [choice for choice in Pressure.choices if choice[0] != Pressure.UNSURE]
 AMENDMENT_MAX_LENGTH = 5000
+# The same text from the same author this soon after is the same amendment sent twice
+# (a double click, a resent form): it is written once.
+REPEAT_WINDOW = timedelta(minutes=2)
 
 
 def clean_details(client: ClientProfile, details: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +155,13 @@ def amend_visit(
         visit = _locked(visit)
         if not may_amend(by, visit):
             raise BookingError("Only the client's therapists may amend these notes.", code="denied")
+        repeat = (
+            visit.amendments.filter(author=by, text=text, created_at__gte=now - REPEAT_WINDOW)
+            .order_by("-created_at")
+            .first()
+        )
+        if repeat is not None:
+            return repeat
         amendment = VisitAmendment.objects.create(
             visit=visit, text=text, author=by, author_name=by.get_full_name()[:200], created_at=now
         )

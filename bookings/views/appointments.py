@@ -1,5 +1,7 @@
 """One appointment's pages: my list, the detail, cancel, move, no-show, hold, visit."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from bookings import aftercare, appointments, checks, receipts
+from bookings import aftercare, appointments, checks, reassessments, receipts
 from bookings.availability import (
     slots_for_move,
 )
@@ -87,6 +89,7 @@ def appointment_detail(request, pk):
         if not verdict.allowed:
             hold_refusal = _hold_refusal(user, appointment, verdict)
     may_read_health = can_see_health_data(user, appointment.client)
+    safety = _safety_for(request, appointment, detail="appointment safety")
     return render(
         request,
         "bookings/appointment_detail.html",
@@ -111,7 +114,12 @@ def appointment_detail(request, pk):
             "late": appointment.cancel_would_be_late(now),
             "has_receipt": receipts.has_receipt(appointment),
             "reading": reading,
-            "safety": _safety_for(request, appointment, detail="appointment safety"),
+            "safety": safety,
+            # The reassessment page: for those who may read the chart (its own rule).
+            # (a reassessment visit; or, once a course notice spoke, a visit already done).
+            "may_reassess_page": safety is not None
+            and reassessments.reassessable(appointment)
+            and (appointment.is_reassessment or appointment.status == Appointment.Status.COMPLETED),
         },
     )
 
@@ -329,4 +337,6 @@ def _safety_for(request, appointment, *, detail):
         return None
     safety = safety_summary(client, on=appointment.local_start.date())
     log_access(request.user, client=client, intake=safety.intake, action="view", detail=detail)
-    return safety
+    # Today's answers at the top too: painkillers (read pressure feedback with care), a
+    # stop waiting for the therapist, a stop cleared. Chart readers may read them.
+    return replace(safety, day_of=checks.day_of_notice(appointment))

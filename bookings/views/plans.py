@@ -32,7 +32,7 @@ from bookings.views.common import (
 from clinic import clock
 from clinic.access import no_store, role_required
 from clinic.models import Role, Service
-from intake.access import can_see_health_data
+from intake.access import can_see_chart, can_see_health_data
 from intake.audit import log_access
 from intake.eligibility import first_bookable_day
 from intake.models import Intake
@@ -203,10 +203,12 @@ def _course_context(request, plan):
     if plan.course_alert and can_see_health_data(user, plan.client):
         log_access(user, client=plan.client, action="view", detail=f"plan {plan.pk} course notice")
         context["course_alert"] = plan.course_alert
+    # The reassessment pages, for those who may read them (the chart's readers).
+    chart_reader = can_see_chart(user, plan.client)
     context["reassessments"] = [
-        a for a in plan.appointments.all() if a.is_reassessment and user.is_therapist
+        a for a in plan.appointments.all() if a.is_reassessment and chart_reader
     ]
-    if context["course_alert"] and user.is_therapist:
+    if context["course_alert"] and chart_reader:
         # The course is not working: reassess at the latest visit, without waiting.
         done = [a for a in plan.appointments.all() if a.status == Appointment.Status.COMPLETED]
         context["reassess_now"] = done[-1] if done else None

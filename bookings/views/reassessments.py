@@ -18,6 +18,7 @@ from bookings.models import Appointment, NextStep, PlanKind, Reassessment
 from bookings.progress import MEANINGFUL_CHANGE
 from clinic import clock
 from clinic.access import has_health_permission, no_store
+from clinic.models import Therapist
 from intake.access import treats
 from intake.audit import log_access
 from intake.models import Condition, Intake
@@ -76,6 +77,7 @@ def _context(appointment, reassessment):
             technique_services=services,
             next_form=NextStepForm(services=services),
             on_maintenance=plan.kind == PlanKind.MAINTENANCE,
+            replaced=reassessments.replaced_visits(plan),
         )
     return context
 
@@ -188,5 +190,20 @@ def reassessment_letter(request, pk):
         detail=f"letter to the doctor (appointment {appointment.pk})",
     )
     context = _context(appointment, existing)
-    context.update(intake=intake, flags=flags, today=clock.today(appointment.location))
+    context.update(
+        intake=intake,
+        flags=flags,
+        today=clock.today(appointment.location),
+        signer=letter_signer(existing, appointment),
+    )
     return render(request, "bookings/reassessment_letter.html", context)
+
+
+def letter_signer(reassessment, appointment):
+    """Who signs the letter: the therapist who wrote the reassessment, else the visit's.
+
+    A doctor reading it needs the therapist's professional registration number.
+    """
+    writer = reassessment.by
+    therapist = Therapist.objects.filter(user=writer).first() if writer else None
+    return therapist or appointment.therapist

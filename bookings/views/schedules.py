@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from bookings import checks
+from bookings.chart import mark_course_notices
 from bookings.forms import (
     DayForm,
 )
@@ -45,10 +46,11 @@ def therapist_week(request):
         Appointment.objects.for_therapist(therapist)
         .filter(start__gte=start, start__lt=end)
         .exclude(status__in=[Appointment.Status.CANCELLED, Appointment.Status.LATE_CANCELLED])
-        .select_related("client", "service", "location", "room")
+        .select_related("client", "service", "location", "room", "plan")
     )
     appointments = list(appointments)
     charts = chart_client_ids(request.user, {a.client_id for a in appointments})
+    mark_course_notices(request.user, appointments, charts, detail="therapist week: course notice")
     by_day = defaultdict(list)
     for appointment in appointments:
         appointment.may_see_chart = appointment.client_id in charts

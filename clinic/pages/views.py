@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from bookings.aftercare import CONCERNS
-from bookings.models import AftercareCheck, Appointment, TreatmentPlan
+from bookings.chart import mark_course_notices
+from bookings.models import AftercareCheck, Appointment, PlanStatus, TreatmentPlan
 from bookings.painhistory import pain_chart_for
 from bookings.timeutils import local_day_bounds
 from clinic import clock
@@ -25,6 +26,8 @@ from intake.models import Intake
 from intake.reading import reading_for_intake
 
 UPCOMING_DAYS = 7
+# The dashboard lists plans in this order: under way, paused, proposed.
+PLAN_ORDER = {PlanStatus.ACTIVE: 0, PlanStatus.PAUSED: 1, PlanStatus.PROPOSED: 2}
 
 
 @require_safe
@@ -81,12 +84,14 @@ def therapist_today(request):
     appointments = list(
         Appointment.objects.for_therapist(therapist)
         .filter(start__gte=start, start__lt=upcoming_end, status__in=Appointment.OCCUPYING)
-        .select_related("client", "service", "location", "room")
+        .select_related("client", "service", "location", "room", "plan")
         .order_by("start")
     )
     client_ids = {a.client_id for a in appointments}
     reviews = _awaiting_review(client_ids)
     charts = chart_client_ids(request.user, client_ids)
+    # "Not improving" / "worse": health data, for chart readers only (logged), linked to it.
+    mark_course_notices(request.user, appointments, charts, detail="therapist today: course notice")
     for appointment in appointments:
         appointment.review_intake = reviews.get(appointment.client_id)
         appointment.may_see_chart = appointment.client_id in charts
@@ -137,13 +142,17 @@ def client_dashboard(request):
         .select_related("therapist__user", "service", "location")
         .first()
     )
-    plan = (
-        TreatmentPlan.objects.active()
+    # Plans under way (a paused one too, with its resume button) and those proposed to
+    # the client (a reassessment's next plan waits for their days and times).
+    plans = sorted(
+        TreatmentPlan.objects.current()
         .filter(client=client)
         .select_related("service")
-        .prefetch_related("appointments")
-        .first()
+        .prefetch_related("appointments"),
+        key=lambda p: (PLAN_ORDER.get(p.status, len(PLAN_ORDER)), -p.pk),
     )
+    running = [p for p in plans if p.status in (PlanStatus.ACTIVE, PlanStatus.PAUSED)]
+    plan = running[0] if running else None
     # The latest visits, drawn oldest first.
     pain_chart = pain_chart_for(client, now=now)
     if not pain_chart.is_empty:
@@ -169,6 +178,7 @@ def client_dashboard(request):
             "client": client,
             "next_appointment": next_appointment,
             "plan": plan,
+            "plans": plans,
             "pain_chart": pain_chart,
             "course_alert": course_alert,
             "intake": intake,

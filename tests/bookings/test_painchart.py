@@ -13,10 +13,9 @@ from django.test import SimpleTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings import painchart
+from bookings import painchart, progress
 from bookings.models import TreatmentPlan, Visit
 from bookings.painchart import (
-    MEANINGFUL_CHANGE,
     NO_SCORES,
     PainPoint,
     SessionMark,
@@ -24,6 +23,7 @@ from bookings.painchart import (
     y_for,
 )
 from bookings.painhistory import pain_chart_for
+from bookings.progress import MEANINGFUL_CHANGE
 from intake.models import HealthDataAccess
 from tests.base import ClinicTestCase, make_service
 from tests.bookings.helpers import make_appointment, utc
@@ -198,14 +198,24 @@ class BuilderTests(SimpleTestCase):
                 self.assertEqual((chart.band_low, chart.band_high), (low, high))
 
     def test_the_band_width_comes_from_one_constant(self):
-        with mock.patch.object(painchart, "MEANINGFUL_CHANGE", 3):
+        with mock.patch.object(progress, "MEANINGFUL_CHANGE", 3):
             chart = build_pain_chart(points(7, 5))
+            # The course rule reads the same value: 7 to 5 is no longer "improving".
+            self.assertFalse(progress.change(7, 5).meaningful)
         (band,) = role(parse(chart), "band")
         self.assertAlmostEqual(float(band.get("y")), y_for(10))
         self.assertAlmostEqual(float(band.get("y")) + float(band.get("height")), y_for(4))
         self.assertIn("a change of 3 points or more", chart.summary)
         self.assertIn("not a meaningful change", chart.summary)
         self.assertEqual(chart.meaningful_change, 3)
+
+    def test_one_definition_of_the_meaningful_change(self):
+        # The chart keeps no copy of the constant or of the rule: progress.py owns both.
+        self.assertFalse(hasattr(painchart, "MEANINGFUL_CHANGE"))
+        self.assertFalse(hasattr(painchart, "is_meaningful_change"))
+        self.assertTrue(progress.is_meaningful_change(7, 5))
+        self.assertTrue(progress.is_meaningful_change(5, 7))
+        self.assertFalse(progress.is_meaningful_change(7, 6))
 
     def test_a_given_starting_pain_centres_the_band(self):
         chart = build_pain_chart(points(6, 5), baseline=8, baseline_source="on the health form")

@@ -3,22 +3,22 @@
 from datetime import timedelta
 
 import time_machine
+from django.core import mail
 from django.urls import reverse
 
-from bookings import reassessments
+from bookings import plans, reassessments
 from bookings.errors import BookingError
 from bookings.models import Appointment, NextStep, PlanStatus, Reassessment, TreatmentPlan, Visit
 from bookings.progress import Progress
 from intake.models import HealthDataAccess
-from tests.base import ClinicTestCase, make_service, make_therapist
+from tests.base import ClinicTestCase, make_service, make_therapist, make_user
 from tests.bookings.helpers import make_appointment, utc
 from tests.intake.factories import make_intake
 
 NOW = utc(2026, 3, 30, 12, 0)
 
 
-@time_machine.travel(NOW, tick=False)
-class ReassessmentTests(ClinicTestCase):
+class ReassessmentCase(ClinicTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -84,6 +84,9 @@ class ReassessmentTests(ClinicTestCase):
             **kwargs,
         )
 
+
+@time_machine.travel(NOW, tick=False)
+class ReassessmentTests(ReassessmentCase):
     # --- The arithmetic ---------------------------------------------------------------
 
     def test_pain_is_compared_with_the_first_visit_of_the_course(self):
@@ -272,3 +275,100 @@ class ReassessmentTests(ClinicTestCase):
         self.login(self.therapist_user)
         url = reverse("bookings:reassessment", args=[session.pk])
         self.assertEqual(self.client.get(url).status_code, 404)
+
+
+@time_machine.travel(NOW, tick=False)
+class ReplacedPlanTests(ReassessmentCase):
+    """A next step that starts a new plan cancels the old plan's visits still booked."""
+
+    def setUp(self):
+        super().setUp()
+        self.ahead = [
+            make_appointment(
+                self.client_profile,
+                self.therapist,
+                self.service,
+                self.room,
+                utc(2026, 3, 31, 9, 0) + timedelta(weeks=week),  # the first within the cut-off
+                plan=self.plan,
+                plan_sequence=4 + week,
+            )
+            for week in range(2)
+        ]
+
+    def statuses(self):
+        return [Appointment.objects.get(pk=a.pk).status for a in self.ahead]
+
+    def test_each_new_plan_cancels_the_old_plans_visits_once_without_charge(self):
+        for step, extra in (
+            (NextStep.ACUTE, {}),
+            (NextStep.TECHNIQUE, {"service": self.deep}),
+            (NextStep.MAINTENANCE, {}),
+        ):
+            with self.subTest(step=step):
+                Reassessment.objects.all().delete()
+                TreatmentPlan.objects.exclude(pk=self.plan.pk).delete()
+                Appointment.objects.filter(pk__in=[a.pk for a in self.ahead]).update(
+                    status=Appointment.Status.BOOKED, cancelled_at=None, cancel_reason=""
+                )
+                mail.outbox.clear()
+                with self.captureOnCommitCallbacks(execute=True):
+                    decision = self.decide(step, **extra)
+                self.assertIsNotNone(decision.plan)
+                self.assertEqual(self.statuses(), ["cancelled", "cancelled"])  # never late
+                reasons = set(
+                    Appointment.objects.filter(pk__in=[a.pk for a in self.ahead]).values_list(
+                        "cancel_reason", flat=True
+                    )
+                )
+                self.assertEqual(reasons, {plans.PLAN_REPLACED_REASON})
+                [message] = mail.outbox  # told once, not once per visit
+                self.assertIn("2 visits cancelled", message.subject)
+                self.assertIn("with no charge", message.body)
+                self.assertIn("Tue 31 Mar 2026", message.body)
+                self.assertIn("method=CANCEL", message.attachments[0][2])
+
+    def test_an_owner_deciding_cancels_without_charge_too(self):
+        owner = make_user("owner@example.com", is_staff=True, is_superuser=True)
+        with self.captureOnCommitCallbacks(execute=True):
+            reassessments.decide_next_step(
+                reassessment=self.reassess(), step=NextStep.ACUTE, by=owner
+            )
+        self.assertEqual(self.statuses(), ["cancelled", "cancelled"])
+
+    def test_carrying_on_with_maintenance_and_the_letter_keep_the_visits(self):
+        self.plan.kind = "maintenance"
+        self.plan.interval_weeks = 4
+        self.plan.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertIsNone(self.decide(NextStep.LETTER).plan)
+            self.assertIsNone(self.decide(NextStep.MAINTENANCE).plan)
+        self.assertEqual(self.statuses(), ["booked", "booked"])
+        self.assertEqual(mail.outbox, [])
+
+    def test_a_repeated_click_cancels_nothing_more_and_tells_no_one_again(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.decide(NextStep.ACUTE)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.decide(NextStep.ACUTE)
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_the_page_says_what_a_new_plan_does_to_the_booked_visits(self):
+        self.reassess()
+        self.login(self.therapist_user)
+        response = self.client.get(self.url)
+        self.assertContains(response, "its 2 visits still booked (31 Mar, 7 Apr) are cancelled")
+        self.assertContains(response, "with no charge as the clinic changed the plan")
+
+    def test_the_letter_names_the_therapist_and_their_registration_number(self):
+        self.therapist.registration_number = "CNHC-0042117"
+        self.therapist.save(update_fields=["registration_number"])
+        self.reassess()
+        self.login(self.therapist_user)
+        letter = self.client.get(reverse("bookings:reassessment_letter", args=[self.review.pk]))
+        self.assertContains(letter, "Registration number: CNHC-0042117")
+        self.assertContains(letter, "Theo Therapist")
+        self.therapist.registration_number = ""
+        self.therapist.save(update_fields=["registration_number"])
+        letter = self.client.get(reverse("bookings:reassessment_letter", args=[self.review.pk]))
+        self.assertContains(letter, "Registration number: not recorded")

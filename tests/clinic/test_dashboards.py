@@ -122,6 +122,54 @@ class ClientDashboardTests(ClinicTestCase):
         self.assertContains(response, reverse("intake:start"))
         self.assertContains(response, "Nothing booked.")
 
+    def test_a_paused_plan_shows_with_its_resume_button_and_a_proposed_one_asks_for_times(self):
+        paused = TreatmentPlan.objects.create(
+            client=self.client_profile,
+            kind="maintenance",
+            interval_weeks=4,
+            technique=self.service.technique,
+            service=self.service,
+            therapist=self.therapist,
+            status="paused",
+            paused_at=utc(2026, 3, 3, 9, 0),
+        )
+        make_appointment(
+            self.client_profile,
+            self.therapist,
+            self.service,
+            self.room,
+            utc(2026, 3, 2, 10, 0),
+            status="completed",
+            plan=paused,
+            plan_sequence=1,
+        )
+        proposed = TreatmentPlan.objects.create(
+            client=self.client_profile,
+            kind="acute",
+            sessions_per_week=1,
+            weeks=4,
+            technique=self.service.technique,
+            service=self.service,
+            status="proposed",
+        )
+        self.login(self.client_user)
+        response = self.client.get(self.url)
+        self.assertContains(response, 'data-dashboard-plan="paused"')
+        self.assertContains(response, "is <strong>paused</strong> since 3 March")
+        rolling = reverse("bookings:plan_rolling", args=[paused.pk])
+        self.assertContains(response, f'action="{rolling}"')
+        self.assertContains(response, 'value="resume"')
+        self.assertContains(response, 'data-dashboard-plan="proposed"')
+        self.assertContains(response, reverse("bookings:plan_new"))
+        self.assertNotIn(proposed, [response.context["plan"]])
+        response = self.client.post(rolling, {"action": "resume"})
+        self.assertRedirects(response, paused.get_absolute_url(), fetch_redirect_response=False)
+        paused.refresh_from_db()
+        self.assertEqual(paused.status, "active")
+        # Another client's dashboard lists none of Ann's plans.
+        self.login(self.other_client_user)
+        self.assertNotContains(self.client.get(self.url), "data-dashboard-plan")
+
     def test_the_dashboard_shows_the_next_visit_plan_progress_and_pain_scores(self):
         make_intake(self.client_profile, onset=date(2026, 2, 1))
         plan = TreatmentPlan.objects.create(
