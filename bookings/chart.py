@@ -17,7 +17,15 @@ from django.db.models import Prefetch, QuerySet
 
 from bookings.models import Appointment, TreatmentPlan, Visit, VisitAmendment
 from clinic.models import ClientProfile, Technique
-from intake.models import Category, Condition, Intake, PainArea, Pressure, Review
+from intake.models import (
+    Category,
+    Condition,
+    Intake,
+    PainArea,
+    Pressure,
+    Review,
+    condition_name,
+)
 
 
 @dataclass(frozen=True)
@@ -63,11 +71,6 @@ class SafetySummary:
     @property
     def has_limits(self) -> bool:
         return bool(self.flags or self.avoid_areas or self.pressure_limit)
-
-
-def condition_name(code: str) -> str:
-    """A catalog code in words ("bladder_bowel_change" → "Bladder bowel change")."""
-    return code.replace("_", " ").capitalize()
 
 
 def area_names(codes: Iterable[str]) -> list[str]:

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import views
-from clinic.forms import LoginForm, PasswordResetForm
+from clinic.forms import PasswordResetForm
 
 admin.site.site_header = "Clinic back office"
 admin.site.site_title = "Clinic back office"
@@ -20,7 +20,7 @@ urlpatterns = [
     # reset links from SITE_URL.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        views.LoginView.as_view(),
         name="login",
     ),
     path(

@@ -15,6 +15,7 @@ NAV = [
     ("Book", "bookings:book", {"client", "front_desk"}),
     ("My appointments", "bookings:my_appointments", {"client"}),
     ("Today", "therapist_today", {"therapist"}),
+    ("Week", "bookings:therapist_week", {"therapist"}),
     ("Reviews", "intake:review_queue", {"therapist"}),
     ("Schedule", "bookings:front_desk_day", {"front_desk"}),
     ("Clients", "client_list", {"front_desk", "clinic_admin"}),

@@ -11,7 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from clinic import clock
 from clinic.forms import DateField
 from intake.forms.common import form_helper
-from intake.models import Category, Clearance, Decision, PainArea, Pressure
+from intake.models import Category, Clearance, Decision, PainArea, Pressure, condition_names
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -106,7 +106,7 @@ class DecisionForm(forms.Form):
                     forms.ValidationError(
                         "Record the physician's clearance for %(codes)s first.",
                         code="clearance_missing",
-                        params={"codes": ", ".join(missing)},
+                        params={"codes": ", ".join(condition_names(missing)).lower()},
                     ),
                 )
         return cleaned
@@ -135,7 +135,7 @@ class ClearanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today or clock.today()
         flags = list(intake.flags.all())
-        self.fields["codes"].choices = [(f.code, f.code.replace("_", " ")) for f in flags]
+        self.fields["codes"].choices = [(f.code, f.name) for f in flags]
         self.fields["received_on"].initial = self.today
         self.helper = form_helper("Record clearance", "codes", "received_on", "note", "document")
 

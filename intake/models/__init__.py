@@ -19,6 +19,8 @@ from intake.models.common import (
     PainCharacter,
     Pressure,
     Treatment,
+    condition_name,
+    condition_names,
     pain_area_labels,
     stronger,
 )
@@ -36,6 +38,8 @@ __all__ = [
     "DEFER_DAYS",
     "STRENGTH",
     "VALID_FOR_YEARS",
+    "condition_name",
+    "condition_names",
     "Category",
     "Clearance",
     "Condition",

@@ -1,10 +1,12 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.shortcuts import resolve_url
 from django.test import TestCase
 from django.urls import reverse
 
 from clinic.demo import DEMO_PASSWORD
+from clinic.roles import start_page
 from clinic.models import ClientProfile, Location, Room, Service, Therapist, User, WorkingHours
 
 
@@ -49,6 +51,6 @@ class SeedDemoTests(TestCase):
             response = self.client.post(
                 reverse("login"), {"username": email, "password": DEMO_PASSWORD}
             )
-            self.assertRedirects(response, reverse("home"))
+            self.assertRedirects(response, resolve_url(start_page(user)))
             self.assertEqual(self.client.get(reverse("home")).status_code, 200)
             self.client.post(reverse("logout"))
