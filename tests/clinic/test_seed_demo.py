@@ -6,8 +6,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from clinic.demo import DEMO_PASSWORD
-from clinic.roles import start_page
 from clinic.models import ClientProfile, Location, Room, Service, Therapist, User, WorkingHours
+from clinic.roles import start_page
 
 
 class SeedDemoTests(TestCase):

@@ -39,8 +39,10 @@ class CodesInWordsTests(ClinicTestCase):
         self.assertContains(page, "Physiotherapy, Heat or cold")
         body = page.content.decode()
         # Codes stay only in data attributes, never in what people read.
-        visible = re.sub(r'value="[a-z_]+"', "", body).replace('data-flag="varicose_veins"', "").replace(
-            'data-flag="anticoagulant_medication"', ""
+        visible = (
+            re.sub(r'value="[a-z_]+"', "", body)
+            .replace('data-flag="varicose_veins"', "")
+            .replace('data-flag="anticoagulant_medication"', "")
         )
         for code in (
             "varicose_veins",
