@@ -2,7 +2,7 @@
 timetables, and client records."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from clinic.access import is_owner_account
 from clinic.accounts import email_changed
@@ -162,7 +162,11 @@ class TherapistAdmin(admin.ModelAdmin):
         return []
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("techniques")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("techniques", Technique.objects.with_offered()))
+        )
 
     @admin.display(description="name", ordering="user__last_name")
     def name(self, obj):
@@ -174,7 +178,11 @@ class TherapistAdmin(admin.ModelAdmin):
 
     @admin.display(description="techniques")
     def technique_list(self, obj):
-        return ", ".join(t.name for t in obj.techniques.all())
+        # Say which techniques no active service offers: clients cannot book them.
+        return ", ".join(
+            t.name if t.is_offered else f"{t.name} (no service offered)"
+            for t in obj.techniques.all()
+        )
 
 
 @admin.register(WorkingHours)

@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from clinic import contact
+
 register = template.Library()
 
 # (label, url name, who sees it). Apps add their pages here as they arrive; a name that
@@ -72,3 +74,16 @@ def money(value):
         return value
     sign = "-" if amount < 0 else ""
     return f"{sign}{settings.CLINIC_CURRENCY}{abs(amount):,.2f}"
+
+
+@register.filter
+def tel(number):
+    """A phone number as a ``tel:`` link target, so it can be tapped on a phone."""
+    return contact.tel_href(str(number or ""))
+
+
+@register.inclusion_tag("clinic/includes/contact.html")
+def clinic_contact(info=None, heading_level=2):
+    """The main location's phone (tappable), address and opening hours; ``info`` when
+    the view already has them (:func:`clinic.contact.clinic_contact`)."""
+    return {"contact": info or contact.clinic_contact(), "heading_level": heading_level}
