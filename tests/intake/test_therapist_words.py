@@ -126,3 +126,27 @@ class TherapistMenuTests(ClinicTestCase):
         self.login(self.client_user)
         response = self.client.get(reverse("client_dashboard"))
         self.assertNotContains(response, ">Week</a>")
+
+
+@time_machine.travel(NOW, tick=False)
+class BackOfficeWordsTests(ClinicTestCase):
+    def test_the_intake_page_in_the_back_office_names_flags_and_areas_in_words(self):
+        intake = make_intake(self.client_profile, yes={"varicose_veins"})
+        from intake.review import record_decision
+
+        record_decision(
+            intake=intake,
+            by=self.therapist_user,
+            decision="cleared_with_changes",
+            avoid_areas=["lower_back"],
+            pressure_limit="",
+            notes="",
+            reason="",
+        )
+        self.admin_user.is_superuser = True
+        self.admin_user.save()
+        self.login(self.admin_user)
+        response = self.client.get(reverse("admin:intake_intake_change", args=[intake.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Varicose veins")
+        self.assertContains(response, "Lower back")
