@@ -273,6 +273,10 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
         self.today = today or clock.today()
         self.fields["service"].queryset = _bookable_services()
         self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
+        self.hours = contact.opening_hours(None, self.today)
+        described = contact.describe_hours(self.hours)
+        if described:
+            self.fields["preferred_time"].help_text = f"We are open {described}."
         self.helper = _helper("Propose my sessions")
 
     def clean_first_day(self):
@@ -288,9 +292,7 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
         weekdays, at = cleaned.get("weekdays"), cleaned.get("preferred_time")
         if weekdays and at is not None:
             # A 03:00 preference is refused, not moved silently to the nearest free time.
-            problem = contact.outside_opening_hours(
-                contact.opening_hours(None, self.today), weekdays, at
-            )
+            problem = contact.outside_opening_hours(self.hours, weekdays, at)
             if problem:
                 self.add_error("preferred_time", forms.ValidationError(problem, code="closed"))
         return cleaned

@@ -81,6 +81,30 @@ def outside_opening_hours(hours: list[OpeningDay], weekdays, at: time) -> str:
     )
 
 
+def describe_hours(hours: list[OpeningDay]) -> str:
+    """The open days in a line, runs of days with the same hours together:
+    "Monday to Friday 09:00–17:00; Saturday 10:00–14:00". Empty when nothing is open."""
+    runs: list[list[OpeningDay]] = []
+    for day in hours:
+        if not day.is_open:
+            continue
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and last.weekday == day.weekday - 1
+            and (last.opens, last.closes) == (day.opens, day.closes)
+        ):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        days = first.name if first is last else f"{first.name} to {last.name}"
+        parts.append(f"{days} {first.opens:%H:%M}–{first.closes:%H:%M}")
+    return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class Contact:
     location: Location

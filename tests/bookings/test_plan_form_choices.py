@@ -48,6 +48,11 @@ class PlanFormChoicesTests(BookingViewCase, ClinicTestCase):
         self.assertContains(response, 'value="1"  id="id_weekdays_1" checked', html=False)
         self.assertNotContains(response, 'id="id_weekdays_0" checked', html=False)
 
+    def test_the_time_field_says_when_we_are_open(self):
+        self.intake(pain_now=5)
+        response = self.client.get(self.new_url)
+        self.assertContains(response, "We are open Monday to Friday 09:00–17:00.")
+
     def test_a_twice_a_week_plan_ticks_two_days(self):
         self.intake(pain_now=8)
         response = self.client.get(self.new_url)

@@ -8,7 +8,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from clinic.contact import opening_hours, outside_opening_hours, tel_href
+from clinic.contact import describe_hours, opening_hours, outside_opening_hours, tel_href
 from clinic.models import Service, Technique, WorkingHours
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import make_appointment, utc
@@ -54,6 +54,14 @@ class ContactTests(ClinicTestCase):
         self.assertIn("outside", outside_opening_hours(hours, [0], time(3)))
         self.assertEqual(outside_opening_hours(hours, [0, 3], time(18)), "")
         self.assertEqual(outside_opening_hours(hours, [6], time(3)), "")  # closed: no word
+
+    def test_the_hours_in_a_line_group_days_with_the_same_hours(self):
+        hours = opening_hours(self.location, date(2026, 3, 2))
+        self.assertEqual(
+            describe_hours(hours),
+            "Monday to Wednesday 09:00–17:00; Thursday 09:00–20:00; Friday 09:00–17:00",
+        )
+        self.assertEqual(describe_hours([]), "")
 
     def test_the_home_page_shows_phone_address_and_hours(self):
         response = self.client.get(reverse("home"))
