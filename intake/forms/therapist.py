@@ -134,8 +134,12 @@ class ClearanceForm(forms.Form):
     def __init__(self, *args, intake, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or clock.today()
-        flags = list(intake.flags.all())
-        self.fields["codes"].choices = [(f.code, f.name) for f in flags]
+        # The conditions that need a clearance (Intake.clearance_codes), in words; every
+        # flag when none does, so a note can still be put on file.
+        flags = list(intake.flags.with_live_category())
+        needed = set(intake.clearance_codes(flags))
+        offered = [f for f in flags if f.code in needed] or flags
+        self.fields["codes"].choices = [(f.code, f.name) for f in offered]
         self.fields["received_on"].initial = self.today
         self.helper = form_helper("Record clearance", "codes", "received_on", "note", "document")
 

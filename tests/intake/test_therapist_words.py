@@ -150,3 +150,21 @@ class BackOfficeWordsTests(ClinicTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Varicose veins")
         self.assertContains(response, "Lower back")
+
+
+@time_machine.travel(NOW, tick=False)
+class ClearanceChoicesTests(ClinicTestCase):
+    def test_the_form_offers_only_the_conditions_that_need_a_clearance(self):
+        intake = make_intake(self.client_profile, yes={"diabetes", "varicose_veins"})
+        self.login(self.therapist_user)
+        url = reverse("intake:clearance", args=[intake.public_id])
+        response = self.client.get(url)
+        self.assertEqual(
+            response.context["form"].fields["codes"].choices, [("diabetes", "Diabetes")]
+        )
+        self.assertContains(response, "Needed for: diabetes.")
+        posted = self.client.post(
+            url, {"codes": ["varicose_veins"], "received_on": "2026-03-01", "note": "Fine."}
+        )
+        self.assertEqual(posted.status_code, 200)
+        self.assertFalse(Clearance.objects.exists())
