@@ -27,8 +27,10 @@ migrate: install .env
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# PORT is passed on so that, with no SITE_URL set, links in e-mails and the calendar-feed
+# address use it; in debug, tasks (e-mails) run straight away, with no worker.
 run: seed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite; on PostgreSQL when DATABASE_URL points at one, else on SQLite.
 test: install .env

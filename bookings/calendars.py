@@ -20,6 +20,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from bookings.models import Appointment
+from clinic import sites
 
 PRODID = "-//Back in Balance Clinic//Bookings//EN"
 # How far back a therapist's feed reaches; forward it runs to the booking horizon.
@@ -31,7 +32,7 @@ def site_host():
 
 
 def absolute_url(path):
-    return settings.SITE_URL + path
+    return sites.absolute_url(path)
 
 
 def event_uid(appointment):

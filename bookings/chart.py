@@ -23,7 +23,15 @@ from intake.audit import log_reads
 if TYPE_CHECKING:
     from bookings.checks import DayOfNotice
 from intake import screening
-from intake.models import Category, Condition, Intake, PainArea, Pressure, Review
+from intake.models import (
+    Category,
+    Condition,
+    Intake,
+    PainArea,
+    Pressure,
+    Review,
+    condition_name,
+)
 from intake.screening import TechniqueSuggestion
 
 
@@ -73,11 +81,6 @@ class SafetySummary:
     @property
     def has_limits(self) -> bool:
         return bool(self.flags or self.avoid_areas or self.pressure_limit)
-
-
-def condition_name(code: str) -> str:
-    """A catalog code in words ("bladder_bowel_change" → "Bladder bowel change")."""
-    return code.replace("_", " ").capitalize()
 
 
 def area_names(codes: Iterable[str]) -> list[str]:

@@ -13,7 +13,7 @@ from bookings.appointments import check_bookable
 from bookings.errors import BookingError
 from bookings.models import PlanKind, TreatmentPlan, Visit
 from bookings.visits import AMENDMENT_MAX_LENGTH, PRESSURES_USED
-from clinic import clock
+from clinic import clock, contact
 from clinic.forms import DateField
 from clinic.models import Service, Technique, Therapist, Weekday
 from clinic.validators import validate_sensible_date
@@ -349,6 +349,10 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
         self.opens = opens
         self.fields["service"].queryset = _bookable_services()
         self.fields["therapist"].queryset = Therapist.objects.active().select_related("user")
+        self.hours = contact.opening_hours(None, self.today)
+        described = contact.describe_hours(self.hours)
+        if described:
+            self.fields["preferred_time"].help_text = f"We are open {described}."
         self.helper = _helper("Propose my sessions")
 
     def clean_first_day(self):
@@ -363,6 +367,16 @@ class PlanForm(OfferedByTherapistMixin, forms.Form):
         if day > self.today + timedelta(days=180):
             raise forms.ValidationError("Choose a day in the next six months.", code="far")
         return day
+
+    def clean(self):
+        cleaned = super().clean()
+        weekdays, at = cleaned.get("weekdays"), cleaned.get("preferred_time")
+        if weekdays and at is not None:
+            # A 03:00 preference is refused, not moved silently to the nearest free time.
+            problem = contact.outside_opening_hours(self.hours, weekdays, at)
+            if problem:
+                self.add_error("preferred_time", forms.ValidationError(problem, code="closed"))
+        return cleaned
 
 
 class MoveSessionForm(forms.Form):

@@ -186,7 +186,8 @@ def _announce(plan: TreatmentPlan) -> None:
     ):
         outbox.schedule_reminder(appointment)  # type: ignore[no-untyped-call]
     if notifications.wants_email(plan.client):  # type: ignore[no-untyped-call]
-        send_plan_message.enqueue(plan.pk, renewed=True)
+        visits = notifications.plan_visits(outbox.open_visits(plan))  # type: ignore[no-untyped-call]
+        send_plan_message.enqueue(plan.pk, renewed=True, visits=visits)
 
 
 def renew_all(*, now: datetime | None = None) -> tuple[int, int]:

@@ -14,12 +14,18 @@ never carry a health detail.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from bookings import calendars
+from bookings.timeutils import as_local
+from clinic import sites
 from clinic.models import Role, User
 from intake.eligibility import can_book
 from intake.models import Intake
@@ -67,7 +73,7 @@ def _url(name, *args):
 def _render(name, context):
     context = {
         "clinic_name": settings.CLINIC_NAME,
-        "site_url": settings.SITE_URL,
+        "site_url": sites.site_url(),
         **context,
     }
     subject = " ".join(render_to_string(f"bookings/email/{name}_subject.txt", context).split())
@@ -139,20 +145,68 @@ def deliver_appointment_message(appointment, kind, *, old_start=None):
     raise ValueError(f"Unknown message kind: {kind!r}")
 
 
-def deliver_plan_message(plan, appointments, *, renewed=False):
+@dataclass(frozen=True)
+class VisitLine:
+    """One visit as the plan e-mail lists it."""
+
+    local_start: datetime
+    is_reassessment: bool
+    plan_sequence: int | None
+    therapist_name: str
+    location_name: str
+
+
+def plan_visits(appointments) -> list[dict]:
+    """The visits as they are now, for the plan e-mail: plain data a task can carry.
+
+    The booking passes this to the task when it is enqueued, so an e-mail sent late still
+    says what was booked then, not what has changed since (later e-mails tell of moves
+    and cancellations).
+    """
+    return [
+        {
+            "id": a.pk,
+            "start": a.start.isoformat(),
+            "zone": a.location.time_zone,
+            "reassessment": a.is_reassessment,
+            "sequence": a.plan_sequence,
+            "therapist": a.therapist.name,
+            "location": a.location.name,
+        }
+        for a in appointments
+    ]
+
+
+def _visit_lines(visits) -> list[VisitLine]:
+    return [
+        VisitLine(
+            local_start=as_local(datetime.fromisoformat(v["start"]), ZoneInfo(v["zone"])),
+            is_reassessment=bool(v["reassessment"]),
+            plan_sequence=v["sequence"],
+            therapist_name=v["therapist"],
+            location_name=v["location"],
+        )
+        for v in visits
+    ]
+
+
+def deliver_plan_message(plan, appointments, *, renewed=False, visits=None):
     """Send the client the list of a plan's visits, with all of them in one calendar file.
 
     ``renewed``: a maintenance plan booked its next visits (``bookings.maintenance``).
+    ``visits``: the list as booked (:func:`plan_visits`), else ``appointments`` as they
+    are now. The calendar file holds ``appointments``, the visits still open.
     """
     client = plan.client
     if not wants_email(client) or not appointments:
         return None
     article = aftercare_article(client)
+    lines = _visit_lines(plan_visits(appointments) if visits is None else visits)
     context = {
         "client": client,
         "plan": plan,
         "renewed": renewed,
-        "appointments": appointments,
+        "visits": lines,
         "appointments_url": _url("bookings:my_appointments"),
         "aftercare": article,
         "aftercare_url": _article_url(article),

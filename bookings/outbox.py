@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from bookings import notifications
+from bookings.models import Appointment
 from bookings.tasks import (
     send_aftercare_message,
     send_appointment_message,
@@ -35,8 +36,18 @@ def plan_booked(plan):
         schedule_reminder(appointment)
     if not notifications.wants_email(plan.client):
         return False
-    send_plan_message.enqueue(plan.pk)
+    # What was booked, as booked: a late e-mail must not count visits changed since.
+    send_plan_message.enqueue(plan.pk, visits=notifications.plan_visits(open_visits(plan)))
     return True
+
+
+def open_visits(plan):
+    """The plan's open visits, in order, with what the plan e-mail names."""
+    return list(
+        plan.appointments.filter(status__in=Appointment.OPEN)
+        .select_related("location", "therapist__user")
+        .order_by("start")
+    )
 
 
 def appointment_rescheduled(appointment, *, old_start):

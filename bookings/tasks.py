@@ -96,20 +96,32 @@ def send_hold_notices(appointment_id: int, kind: str) -> bool:
 
 
 @task()
-def send_plan_message(plan_id: int, renewed: bool = False) -> bool:
-    """E-mail the client a booked plan's visits (those still open when the task runs).
+def send_plan_message(
+    plan_id: int, renewed: bool = False, visits: list[dict] | None = None
+) -> bool:
+    """E-mail the client a booked plan's visits.
 
+    ``visits`` is the list as booked (``notifications.plan_visits``, passed when the task
+    is enqueued): the e-mail says that, however late it goes out. The calendar file holds
+    those visits still open when it is sent; none open, nothing is sent. Without
+    ``visits`` (a task enqueued before they were passed), the visits open now.
     ``renewed``: a maintenance plan has just booked its next visits.
     """
     plan = TreatmentPlan.objects.select_related("client__user").filter(pk=plan_id).first()
     if plan is None:
         return False
+    appointments = plan.appointments.filter(status__in=Appointment.OPEN)
+    if visits is not None:
+        appointments = appointments.filter(pk__in=[visit["id"] for visit in visits])
     appointments = list(
-        plan.appointments.filter(status__in=Appointment.OPEN)
-        .select_related("location", "therapist__user", "service", "client")
-        .order_by("start")
+        appointments.select_related("location", "therapist__user", "service", "client").order_by(
+            "start"
+        )
     )
-    return notifications.deliver_plan_message(plan, appointments, renewed=renewed) is not None
+    delivered = notifications.deliver_plan_message(
+        plan, appointments, renewed=renewed, visits=visits
+    )
+    return delivered is not None
 
 
 @task()

@@ -18,6 +18,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from clinic import sites
 from clinic.models import AccountEvent, ClientProfile, Role, User
 from clinic.tasks import send_account_email
 
@@ -42,7 +43,7 @@ def _max_age():
 
 
 def _absolute(path):
-    return settings.SITE_URL + path
+    return sites.absolute_url(path)
 
 
 def _send(kind, *, to, context):

@@ -8,7 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.validators import MaxLengthValidator
 
-from clinic import clock
+from clinic import clock, sites
 from clinic.accounts import email_changed
 from clinic.models import ClientProfile
 from clinic.validators import validate_sensible_date
@@ -212,10 +212,11 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Reset links point at SITE_URL, never at the host the request claims to be for."""
+    """Reset links point at SITE_URL, never at the host the request claims to be for
+    (only in debug with no SITE_URL set, at the address the page was served at)."""
 
     def save(self, **kwargs):
-        site = urlsplit(settings.SITE_URL)
+        site = urlsplit(sites.site_url())
         kwargs["domain_override"] = site.netloc
         kwargs["use_https"] = site.scheme == "https"
         kwargs["extra_email_context"] = {

@@ -19,6 +19,26 @@ def is_staff_booker(user) -> bool:
     return bool(user) and user.is_authenticated and (user.is_therapist or is_desk(user))
 
 
+def start_page(user) -> str:
+    """The URL name each role starts from after logging in (``next`` aside).
+
+    The owner and clinic admins with the back office go there; other clinic admins and
+    front desk to the desk's day; therapists to their day; clients to their dashboard.
+    Anyone else (no role yet) to the home page.
+    """
+    if not (user and user.is_authenticated):
+        return "home"
+    if user.is_superuser or (user.is_clinic_admin and user.is_staff):
+        return "admin:index"
+    if user.is_therapist:
+        return "therapist_today"
+    if is_desk(user):
+        return "bookings:front_desk_day"
+    if user.is_client:
+        return "client_dashboard"
+    return "home"
+
+
 def ensure_permissions(apps):
     """Create every model permission now; Django would only do it after ``migrate``."""
     for app_config in apps.get_app_configs():

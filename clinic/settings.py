@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "clinic.middleware.DatabaseBusyMiddleware",
+    "clinic.sites.ServedAtMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -210,7 +211,13 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # How long an e-mailed sign-up, invitation or address-confirmation link stays valid.
 ACCOUNT_LINK_MAX_AGE_HOURS = env.int("ACCOUNT_LINK_MAX_AGE_HOURS", default=48)
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where links in e-mails and calendar feeds point (clinic.sites builds them all). Unset,
+# it is this machine on $PORT (which `make run` passes on), and in debug each link made
+# while serving a page follows the address that page was served at.
+_SITE_URL_SET = env.str("SITE_URL", default="")
+_PORT = env.int("PORT", default=8000)
+SITE_URL = (_SITE_URL_SET or f"http://127.0.0.1:{_PORT}").rstrip("/")
+SITE_URL_FROM_REQUEST = env.bool("SITE_URL_FROM_REQUEST", default=DEBUG and not _SITE_URL_SET)
 CLINIC_NAME = env.str("CLINIC_NAME", default="Back in Balance Clinic")
 # The sign shown before every price (pages, e-mails, receipts): the `money` filter.
 CLINIC_CURRENCY = env.str("CLINIC_CURRENCY", default="£")
@@ -226,9 +233,18 @@ PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 # --- Background tasks -------------------------------------------------------------------
 # The Django Tasks API with its database backend: no broker, and `manage.py db_worker`
 # can run on several machines. Tests run tasks immediately.
+# In debug with no TASKS_BACKEND set, tasks run straight away in the web process, so
+# `make run` sends its e-mails with no worker running (to the console backend).
 TASKS = {
     "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "BACKEND": env.str(
+            "TASKS_BACKEND",
+            default=(
+                "django_tasks.backends.immediate.ImmediateBackend"
+                if DEBUG
+                else "django_tasks_db.DatabaseBackend"
+            ),
+        ),
     }
 }
 

@@ -7,6 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from clinic import sites
+
 KINDS = {"signup_link", "account_exists", "invitation", "confirm_email", "email_changed"}
 
 
@@ -15,7 +17,7 @@ def send_account_email(kind: str, *, to: str, context: dict) -> None:
     """Send one account e-mail (``kind`` names its three templates under clinic/email/)."""
     if kind not in KINDS:
         raise ValueError(f"Unknown account e-mail: {kind!r}")
-    context = {"clinic_name": settings.CLINIC_NAME, "site_url": settings.SITE_URL, **context}
+    context = {"clinic_name": settings.CLINIC_NAME, "site_url": sites.site_url(), **context}
     subject = " ".join(render_to_string(f"clinic/email/{kind}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject, body=render_to_string(f"clinic/email/{kind}.txt", context), to=[to]

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import views
-from clinic.forms import LoginForm, PasswordResetForm
+from clinic.forms import PasswordResetForm
 from clinic.security import views as security
 from clinic.security.ratelimit import rate_limited
 
@@ -33,7 +33,7 @@ urlpatterns = [
     # reset links from SITE_URL.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        views.LoginView.as_view(),
         name="login",
     ),
     path(

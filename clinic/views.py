@@ -1,14 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clinic import accounts
+from clinic import accounts, roles
 from clinic.access import get_client_for_staff, get_own_profile, no_store
-from clinic.forms import ChoosePasswordForm, ClientProfileForm, ClientSearchForm, SignUpForm
+from clinic.forms import (
+    ChoosePasswordForm,
+    ClientProfileForm,
+    ClientSearchForm,
+    LoginForm,
+    SignUpForm,
+)
 from clinic.models import ClientProfile, User
 from clinic.security.ratelimit import rate_limited
 
@@ -24,6 +31,15 @@ def _changes_own_address(request):
     client = ClientProfile.objects.filter(user=request.user).only("email").first()
     posted = str(request.POST.get("email", "")).strip().lower()
     return client is not None and posted != client.email.lower()
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, sending each role to its own start page unless ``next`` is given."""
+
+    authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        return resolve_url(roles.start_page(self.request.user))
 
 
 @no_store

@@ -62,8 +62,12 @@ class ReadOnlyAdminMixin:
 class IntakeFlagInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = IntakeFlag
     extra = 0
-    fields = ["code", "category", "client_reason"]
+    fields = ["condition", "category", "client_reason"]
     readonly_fields = fields
+
+    @admin.display(description="condition")
+    def condition(self, obj):
+        return obj.name
 
 
 class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -73,12 +77,16 @@ class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
         "created_at",
         "reviewer",
         "decision",
-        "avoid_areas",
+        "areas_to_avoid",
         "pressure_limit",
         "notes",
         "reason",
     ]
     readonly_fields = fields
+
+    @admin.display(description="areas to avoid")
+    def areas_to_avoid(self, obj):
+        return ", ".join(obj.avoid_area_names) or "—"
 
 
 @admin.register(Intake)

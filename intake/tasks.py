@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from clinic import clock
+from clinic import clock, sites
 from clinic.models import Location, Therapist, WorkingHours
 from intake.models import Intake, Outcome, Review
 
@@ -35,8 +35,9 @@ def send_decision_email(review_id: int) -> bool:
         "intake": review.intake,
         "client": client,
         "clinic_name": settings.CLINIC_NAME,
-        "outcome_url": settings.SITE_URL
-        + reverse("intake:outcome", args=[review.intake.public_id]),
+        "outcome_url": sites.absolute_url(
+            reverse("intake:outcome", args=[review.intake.public_id])
+        ),
     }
     subject = " ".join(render_to_string("intake/email/decision_subject.txt", context).split())
     message = EmailMultiAlternatives(
@@ -96,7 +97,7 @@ def send_urgent_intake_email(intake_id: int) -> int:
         return 0
     context = {
         "clinic_name": settings.CLINIC_NAME,
-        "review_url": settings.SITE_URL + reverse("intake:review", args=[intake.public_id]),
+        "review_url": sites.absolute_url(reverse("intake:review", args=[intake.public_id])),
     }
     subject = " ".join(render_to_string("intake/email/urgent_subject.txt", context).split())
     # One message each: therapists do not learn who else was told.

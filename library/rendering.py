@@ -7,7 +7,8 @@ Markdown passes raw HTML through untouched, so every rendered body goes through 
 
 Articles never hard-code one country's emergency numbers: they write
 ``[[emergency_number]]`` and ``[[urgent_advice_number]]``, filled in at render time
-with the clinic's configured numbers (or a plain phrase when there is none).
+with the clinic's configured numbers (or a plain phrase when there is none), each a
+tappable ``tel:`` link unless it sits inside a link of its own.
 """
 
 import html as html_lib
@@ -48,6 +49,10 @@ def has_placeholders(text):
     return _PLACEHOLDER.search(text or "") is not None
 
 
+def _clean_number(numbers, name):
+    return _NOT_IN_A_NUMBER.sub("", str(numbers.get(name) or "")).strip()
+
+
 def fill_placeholders(text, numbers=None):
     """Replace ``[[emergency_number]]`` and ``[[urgent_advice_number]]`` in ``text``.
 
@@ -60,10 +65,55 @@ def fill_placeholders(text, numbers=None):
 
     def number(match):
         name = match.group(1)
-        value = _NOT_IN_A_NUMBER.sub("", str(numbers.get(name) or "")).strip()
-        return value or PLACEHOLDER_FALLBACKS[name]
+        return _clean_number(numbers, name) or PLACEHOLDER_FALLBACKS[name]
 
     return _PLACEHOLDER.sub(number, text or "")
+
+
+# A number goes into the Markdown as a marker of letters and digits only, so Markdown and
+# the sanitiser leave it alone; afterwards each marker in text becomes a tappable
+# ``tel:`` link, and one inside a tag or an existing link becomes the plain number.
+_MARKER = "zqtelnumber{}zq"
+_MARKER_RE = re.compile(r"zqtelnumber(\d+)zq")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def _mark_numbers(text, numbers):
+    found = []
+
+    def mark(match):
+        value = _clean_number(numbers, match.group(1))
+        if not value or not re.search(r"\d", value):
+            return PLACEHOLDER_FALLBACKS[match.group(1)]
+        found.append(value)
+        return _MARKER.format(len(found) - 1)
+
+    return _PLACEHOLDER.sub(mark, text or ""), found
+
+
+def _link_numbers(html, found):
+    if not found:
+        return html
+    plain = lambda m: found[int(m.group(1))]  # noqa: E731
+
+    def link(m):
+        value = found[int(m.group(1))]
+        digits = re.sub(r"\D", "", value)
+        prefix = "+" if value.startswith("+") else ""
+        return f'<a href="tel:{prefix}{digits}">{value}</a>'
+
+    out, in_link = [], False
+    for part in _TAG_OR_TEXT.split(html):
+        if part.startswith("<"):
+            name = part[1:].split(">")[0].split()[0].lower() if len(part) > 2 else ""
+            if name == "a":
+                in_link = True
+            elif name == "/a":
+                in_link = False
+            out.append(_MARKER_RE.sub(plain, part))
+        else:
+            out.append(_MARKER_RE.sub(plain if in_link else link, part))
+    return "".join(out)
 
 
 def render_markdown(text, *, numbers=None):
@@ -73,10 +123,10 @@ def render_markdown(text, *, numbers=None):
     shifted down to ``h2`` to keep the heading order of the page intact. Placeholders
     are filled from ``numbers`` (see :func:`fill_placeholders`) before rendering.
     """
-    text = fill_placeholders(text, numbers)
+    text, found = _mark_numbers(text, numbers or {})
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     html = re.sub(r"<(/?)h1(\s|>)", r"<\1h2\2", html)
-    return nh3.clean(
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -84,6 +134,9 @@ def render_markdown(text, *, numbers=None):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    # The numbers go in after sanitising: each is only the characters a phone number
+    # uses (see fill_placeholders), and the link is built here, not from the text.
+    return _link_numbers(html, found)
 
 
 # In HTML rendered ahead of time (``render_stored``), each placeholder is held by a
@@ -111,16 +164,21 @@ def fill_rendered(html, numbers=None):
     """Stored HTML with its placeholder tokens replaced by the clinic's numbers.
 
     A number is cut down to the characters a phone number uses (as in
-    ``fill_placeholders``) and escaped, so it can add nothing but itself.
+    ``fill_placeholders``) and escaped, so it can add nothing but itself; in text it
+    becomes a tappable ``tel:`` link, as in :func:`render_markdown`.
     """
     numbers = numbers or {}
+    found: list[str] = []
 
-    def number(match):
+    def mark(match):
         name = _NAME_OF_TOKEN[match.group(0)]
         value = _NOT_IN_A_NUMBER.sub("", str(numbers.get(name) or "")).strip()
-        return html_lib.escape(value or PLACEHOLDER_FALLBACKS[name])
+        if not re.search(r"\d", value):
+            return html_lib.escape(PLACEHOLDER_FALLBACKS[name])
+        found.append(html_lib.escape(value))
+        return _MARKER.format(len(found) - 1)
 
-    return _TOKEN.sub(number, html or "")
+    return _link_numbers(_TOKEN.sub(mark, html or ""), found)
 
 
 def count_words(text):

@@ -73,6 +73,7 @@ class _Review:
                 "client": client,
                 "proposal": self.proposal,
                 "rows": _review_rows(self.proposal),
+                "summary": _summary(self.proposal),
                 "move_form": move_form,
                 "move_index": move_index,
                 "problem": problem,
@@ -229,6 +230,28 @@ def _review_rows(proposal):
             }
         )
     return rows
+
+
+def _summary(proposal):
+    """The treatment, the price of each visit and the total of the visits listed with a
+    time (the ones confirming books), at today's prices."""
+    services = Service.objects.in_bulk(
+        {proposal.service_id, proposal.reassessment_service_id} - {None}
+    )
+    service = services.get(proposal.service_id)
+    review = services.get(proposal.reassessment_service_id)
+    listed = [s for s in proposal.sessions if s.start]
+    sessions = sum(1 for s in listed if not s.reassessment)
+    reviews = len(listed) - sessions
+    total = (service.price if service else 0) * sessions
+    total += (review.price if review else 0) * reviews
+    return {
+        "service": service,
+        "reassessment_service": review,
+        "sessions": sessions,
+        "reviews": reviews,
+        "total": total,
+    }
 
 
 def _int(value):

@@ -3,7 +3,7 @@
 The proposed list and its actions (drop, move, confirm) are in ``plan_review``.
 """
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -65,13 +65,18 @@ def plan_new(request):
         recommendation = proposals.recommendation_for(client, on=today)
     if recommendation is None:
         return render(request, "bookings/not_allowed.html", {"verdict": verdict, "client": client})
-    initial = {"first_day": max(opens, today + timedelta(days=1)), "weekdays": [0, 3]}
+    initial = {
+        "first_day": max(opens, today + timedelta(days=1)),
+        "weekdays": default_weekdays(recommendation.sessions_per_week),
+    }
     if proposed:
         initial.update(service=proposed.service, therapist=proposed.therapist)
     else:
         suggested = _suggested_service(client)
         if suggested:
             initial["service"] = suggested
+    # "Change days or time" comes back here: keep what was chosen last time.
+    initial.update(_previous_choices(client, request.user, today))
     form = PlanForm(request.POST or None, today=today, opens=opens, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -102,6 +107,35 @@ def plan_new(request):
             "client_query": urlencode(client_query(request, client)),
         },
     )
+
+
+# Days ticked at first, spread over the working week, for a plan of n sessions a week.
+_SPREAD = {1: [1], 2: [0, 3], 3: [0, 2, 4]}
+
+
+def default_weekdays(sessions_per_week):
+    """As many days as sessions a week (one for a maintenance plan), spread out."""
+    count = max(1, min(sessions_per_week or 1, 5))
+    return _SPREAD.get(count, list(range(count)))
+
+
+def _previous_choices(client, user, today):
+    """The days, time, start, treatment and therapist of the proposal still open for
+    ``client`` (by ``user``), so changing them starts from what was chosen."""
+    proposal = proposals.open_proposal(proposals.draft_for(client, user))
+    if proposal is None:
+        return {}
+    choices = {"weekdays": list(proposal.weekdays), "service": proposal.service_id}
+    try:
+        choices["preferred_time"] = time.fromisoformat(proposal.preferred_time)
+        first_day = date.fromisoformat(proposal.first_day)
+    except (TypeError, ValueError):
+        return choices
+    if first_day >= today:
+        choices["first_day"] = first_day
+    if proposal.therapist_id:
+        choices["therapist"] = proposal.therapist_id
+    return choices
 
 
 def _suggested_service(client):

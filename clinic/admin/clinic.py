@@ -3,7 +3,7 @@ timetables, and client records."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.forms.models import BaseInlineFormSet
 
 from clinic.access import is_owner_account
@@ -197,7 +197,11 @@ class TherapistAdmin(admin.ModelAdmin):
         return []
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("techniques")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("techniques", Technique.objects.with_offered()))
+        )
 
     @admin.display(description="name", ordering="user__last_name")
     def name(self, obj):
@@ -209,7 +213,11 @@ class TherapistAdmin(admin.ModelAdmin):
 
     @admin.display(description="techniques")
     def technique_list(self, obj):
-        return ", ".join(t.name for t in obj.techniques.all())
+        # Say which techniques no active service offers: clients cannot book them.
+        return ", ".join(
+            t.name if t.is_offered else f"{t.name} (no service offered)"
+            for t in obj.techniques.all()
+        )
 
 
 @admin.register(WorkingHours)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from clinic.models.users import User
@@ -150,12 +150,28 @@ class Room(models.Model):
         return f"{self.name} ({self.location})"
 
 
+class TechniqueQuerySet(models.QuerySet):
+    def with_offered(self):
+        """Each technique with ``is_offered``: whether clients can book it, that is
+        whether at least one active service (not the reassessment visit) uses it."""
+        return self.annotate(
+            is_offered=Exists(
+                Service.objects.filter(technique=OuterRef("pk"), active=True, is_reassessment=False)
+            )
+        )
+
+    def offered(self):
+        return self.with_offered().filter(is_offered=True)
+
+
 class Technique(models.Model):
     """A massage technique; services use one, therapists offer several."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True)
+
+    objects = TechniqueQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

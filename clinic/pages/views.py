@@ -6,6 +6,7 @@ The pages that read from more than one app; apps never import this module.
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,7 +19,8 @@ from bookings.painhistory import pain_chart_for
 from bookings.timeutils import local_day_bounds
 from clinic import clock
 from clinic.access import get_client_for_staff, get_own_profile, no_store, role_required
-from clinic.models import Location, Role, Service, Therapist
+from clinic.contact import clinic_contact
+from clinic.models import Location, Role, Service, Technique, Therapist
 from intake.access import chart_client_ids
 from intake.audit import log_access, log_reads
 from intake.eligibility import first_bookable_day, public_status
@@ -35,11 +37,18 @@ def home(request):
     services = (
         Service.objects.active().select_related("technique").order_by("is_reassessment", "name")
     )
-    therapists = Therapist.objects.active().select_related("user").prefetch_related("techniques")
+    # Only techniques a client can book: one with no active service is not listed.
+    therapists = (
+        Therapist.objects.active()
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("techniques", Technique.objects.offered(), to_attr="offered_techniques")
+        )
+    )
     return render(
         request,
         "clinic/home.html",
-        {"services": services, "therapists": therapists},
+        {"services": services, "therapists": therapists, "contact": clinic_contact()},
     )
 
 

@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from clinic import phones
+from clinic import contact, phones
 
 register = template.Library()
 
@@ -17,6 +17,7 @@ NAV = [
     ("Book", "bookings:book", {"client", "front_desk"}),
     ("My appointments", "bookings:my_appointments", {"client"}),
     ("Today", "therapist_today", {"therapist"}),
+    ("Week", "bookings:therapist_week", {"therapist"}),
     ("Reviews", "intake:review_queue", {"therapist"}),
     ("Schedule", "bookings:front_desk_day", {"front_desk"}),
     ("Clients", "client_list", {"front_desk", "clinic_admin"}),
@@ -87,3 +88,16 @@ def with_article(word):
 def phone(value):
     """A stored phone number as people say it: national for the clinic's region."""
     return phones.display(value)
+
+
+@register.filter
+def tel(number):
+    """A phone number as a ``tel:`` link target, so it can be tapped on a phone."""
+    return contact.tel_href(str(number or ""))
+
+
+@register.inclusion_tag("clinic/includes/contact.html")
+def clinic_contact(info=None, heading_level=2):
+    """The main location's phone (tappable), address and opening hours; ``info`` when
+    the view already has them (:func:`clinic.contact.clinic_contact`)."""
+    return {"contact": info or contact.clinic_contact(), "heading_level": heading_level}

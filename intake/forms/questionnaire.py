@@ -11,7 +11,15 @@ from django.utils.html import escape
 from clinic import clock
 from clinic.forms import DateField
 from intake.forms.common import form_helper
-from intake.models import Intake, LikelyCause, PainArea, PainCharacter, Pressure, Treatment
+from intake.models import (
+    Category,
+    Intake,
+    LikelyCause,
+    PainArea,
+    PainCharacter,
+    Pressure,
+    Treatment,
+)
 
 CONSENT_TEXT = (
     "I have answered these questions truthfully and to the best of my knowledge. I "
@@ -166,6 +174,28 @@ class PainForm(forms.ModelForm):
         return cleaned
 
 
+# Step 2's questions come in one fieldset per catalog category, strongest first (so the
+# symptoms that need a doctor lead), each under a heading in the client's words.
+QUESTION_GROUPS = {
+    Category.REFER: "Symptoms to check first",
+    Category.DEFER: "How you are at the moment",
+    Category.CLEARANCE: "Health conditions and their treatment",
+    Category.LOCAL: "Skin, veins and parts of the body to avoid",
+    Category.CAUTION: "Medicines, pregnancy and how you like the pressure",
+}
+OTHER_QUESTIONS = "Other questions"
+
+
+def question_groups(conditions) -> list[tuple[str, list]]:
+    """``conditions`` grouped by category (catalog order kept within each group)."""
+    groups: dict[str, list] = {}
+    for condition in conditions:
+        heading = QUESTION_GROUPS.get(condition.category, OTHER_QUESTIONS)
+        groups.setdefault(heading, []).append(condition)
+    order = [*QUESTION_GROUPS.values(), OTHER_QUESTIONS]
+    return sorted(groups.items(), key=lambda item: order.index(item[0]))
+
+
 class HealthForm(forms.Form):
     """Step 2: one explicit yes or no per active catalog question; no default answer."""
 
@@ -208,7 +238,14 @@ class HealthForm(forms.Form):
         self.fields = {**questions, **self.fields}
         self.helper = form_helper(
             "Save and continue",
-            Fieldset("Health questions", *(InlineRadios(name) for name in questions)),
+            *(
+                Fieldset(
+                    heading,
+                    *(InlineRadios(f"q_{c.code}") for c in group),
+                    css_class="health-question-group border rounded p-3 mb-3",
+                )
+                for heading, group in question_groups(self.conditions)
+            ),
             Fieldset("In your own words", "other_conditions", "medications"),
         )
 

@@ -11,7 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from clinic import clock
 from clinic.forms import DateField
 from intake.forms.common import form_helper
-from intake.models import Category, Clearance, Decision, PainArea, Pressure
+from intake.models import Category, Clearance, Decision, PainArea, Pressure, condition_names
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -106,7 +106,7 @@ class DecisionForm(forms.Form):
                     forms.ValidationError(
                         "Record the physician's clearance for %(codes)s first.",
                         code="clearance_missing",
-                        params={"codes": ", ".join(missing)},
+                        params={"codes": ", ".join(condition_names(missing)).lower()},
                     ),
                 )
         return cleaned
@@ -134,8 +134,12 @@ class ClearanceForm(forms.Form):
     def __init__(self, *args, intake, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or clock.today()
-        flags = list(intake.flags.all())
-        self.fields["codes"].choices = [(f.code, f.code.replace("_", " ")) for f in flags]
+        # The conditions that need a clearance (Intake.clearance_codes), in words; every
+        # flag when none does, so a note can still be put on file.
+        flags = list(intake.flags.with_live_category())
+        needed = set(intake.clearance_codes(flags))
+        offered = [f for f in flags if f.code in needed] or flags
+        self.fields["codes"].choices = [(f.code, f.name) for f in offered]
         self.fields["received_on"].initial = self.today
         self.helper = form_helper("Record clearance", "codes", "received_on", "note", "document")
 

@@ -19,6 +19,8 @@ from intake.models.common import (
     PainCharacter,
     Pressure,
     Treatment,
+    condition_name,
+    condition_names,
     pain_area_labels,
     stronger,
 )
@@ -54,6 +56,8 @@ __all__ = [
     "Review",
     "Treatment",
     "_clearance_path",
+    "condition_name",
+    "condition_names",
     "covered_codes",
     "pain_area_labels",
     "stronger",

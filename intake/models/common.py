@@ -62,6 +62,18 @@ def choice_labels(choices: type[models.TextChoices], codes) -> list[str]:
     ]
 
 
+def condition_name(code: str) -> str:
+    """A catalog code in words (``varicose_veins`` → "Varicose veins"), for every page and
+    e-mail that names a flag, a clearance or a reason; never the code itself."""
+    if code == screening.PREFERS_LIGHT_PRESSURE:
+        return "Prefers light pressure"
+    return str(code).replace("_", " ").strip().capitalize()
+
+
+def condition_names(codes) -> list[str]:
+    return [condition_name(code) for code in codes or ()]
+
+
 def pain_area_labels(codes) -> list[str]:
     """Pain areas in words. Every page and e-mail showing areas (where it hurts, areas to
     avoid) uses this, so nobody reads a code such as ``lower_back``."""

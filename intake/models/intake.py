@@ -24,7 +24,9 @@ from intake.models.common import (
     Outcome,
     PainCharacter,
     Pressure,
+    Treatment,
     choice_labels,
+    condition_name,
     pain_area_labels,
     stronger,
 )
@@ -222,6 +224,10 @@ class Intake(models.Model):
     @property
     def pain_character_names(self) -> list[str]:
         return choice_labels(PainCharacter, self.pain_character)
+
+    @property
+    def tried_names(self) -> list[str]:
+        return choice_labels(Treatment, self.tried)
 
     def flag_codes(self) -> list[str]:
         """The condition codes answered yes, in catalog order of the answers."""
@@ -429,6 +435,11 @@ class IntakeFlag(models.Model):
 
     def __str__(self):
         return f"{self.code} ({self.category})"
+
+    @property
+    def name(self) -> str:
+        """The condition in words (``varicose_veins`` → "Varicose veins")."""
+        return condition_name(self.code)
 
     @property
     def effective_category(self) -> str:

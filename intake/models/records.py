@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from clinic.dates import add_years
 from clinic.validators import validate_sensible_date
-from intake.models.common import VALID_FOR_YEARS, Decision, Pressure, pain_area_labels
+from intake.models.common import (
+    VALID_FOR_YEARS,
+    Decision,
+    Pressure,
+    condition_names,
+    pain_area_labels,
+)
 
 
 class Review(models.Model):
@@ -74,7 +80,12 @@ class Clearance(models.Model):
         ordering = ["-received_on", "-recorded_at"]
 
     def __str__(self):
-        return f"Clearance of {', '.join(self.codes)} ({self.received_on})"
+        return f"Clearance of {', '.join(self.names).lower()} ({self.received_on})"
+
+    @property
+    def names(self) -> list[str]:
+        """The conditions it covers, in words."""
+        return condition_names(self.codes)
 
     @property
     def valid_until(self) -> date:

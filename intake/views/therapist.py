@@ -15,7 +15,7 @@ from clinic.models import Technique
 from intake.access import can_review, can_see_chart, can_see_health_data
 from intake.audit import log_access, log_reads
 from intake.forms import ClearanceForm, DecisionForm
-from intake.models import Clearance, Condition, Intake, covered_codes
+from intake.models import Clearance, Condition, Intake, condition_names, covered_codes
 from intake.review import record_clearance, record_decision
 from intake.views.common import deny, get_intake_for_user
 
@@ -57,13 +57,14 @@ def review(request, public_id):
     conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}
     clearances = list(intake.clearances.select_related("recorded_by"))
     today = clock.today()
+    covered = covered_codes(clearances, today)
     reviewer = can_review(request.user, intake)
     form = None
     if reviewer:
         form = DecisionForm(
             request.POST if request.method == "POST" else None,
             intake=intake,
-            covered=covered_codes(clearances, today),
+            covered=covered,
         )
     if request.method == "POST":
         if not reviewer:
@@ -96,12 +97,17 @@ def review(request, public_id):
                 for code, value in intake.answers.items()
             ],
             "clearances": clearances,
+            # "Record a clearance" is offered only while a condition needs one.
+            "clearance_missing": condition_names(
+                code for code in intake.clearance_codes() if code not in covered
+            ),
             "reviews": intake.reviews.select_related("reviewer"),
             "form": form,
             "can_review": reviewer,
             "today": today,
             "pain_kind": intake.pain_type(intake.completed_on) if intake.pain_now else None,
             "suggestion": suggestion,
+            "gentle_reasons": condition_names(suggestion.reasons),
             "technique": Technique.objects.filter(code=suggestion.technique).first(),
             "may_see_chart": can_see_chart(request.user, client),
         },
@@ -132,8 +138,12 @@ def clearance(request, public_id):
         )
         messages.success(request, "Clearance recorded.")
         return redirect("intake:review", intake.public_id)
+    covered = covered_codes(intake.clearances.all(), clock.today())
+    missing = condition_names(code for code in intake.clearance_codes() if code not in covered)
     return render(
-        request, "intake/clearance.html", {"intake": intake, "client": intake.client, "form": form}
+        request,
+        "intake/clearance.html",
+        {"intake": intake, "client": intake.client, "form": form, "clearance_missing": missing},
     )
 
 

@@ -256,7 +256,11 @@ class ReplyTests(AftercareCase):
         response = self.reply("worse", "Knees gave way")
         self.assertContains(response, "What to do now")
         self.assertContains(response, "please see a doctor")
-        self.assertContains(response, "Call us on <strong>020 7946 0001</strong>", html=False)
+        self.assertContains(
+            response,
+            'Call us on <strong><a href="tel:02079460001">020 7946 0001</a></strong>',
+            html=False,
+        )
         self.assertNotContains(response, "Please get urgent medical care today.")
         self._assert_therapist_told()
 
@@ -269,7 +273,7 @@ class ReplyTests(AftercareCase):
         response = self.reply("red_flag")
         self.assertContains(response, "Please get medical care now")
         self.assertContains(response, "Please get urgent medical care today.")
-        self.assertContains(response, "call <strong>999</strong>", html=False)
+        self.assertContains(response, 'call <a href="tel:999"><strong>999</strong></a>', html=False)
         self._assert_therapist_told()
 
     def test_the_same_concern_twice_tells_the_therapist_once_a_new_one_again(self):

@@ -121,7 +121,9 @@ class CheckinTests(ClinicTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(url, {"changed": "yes", **DAY_OF_CLEAR})
         self.assertContains(
-            response, "Please call us on <strong>020 7946 0001</strong>", html=False
+            response,
+            'Please call us on <strong><a href="tel:02079460001">020 7946 0001</a></strong>',
+            html=False,
         )
         appointment.refresh_from_db()
         self.assertEqual(appointment.status, Appointment.Status.HELD)

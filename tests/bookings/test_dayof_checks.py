@@ -164,8 +164,8 @@ class LinkTests(DayOfCase):
         response = self.client.post(self.url, {"changed": "no", **post(red_flag=True)})
         self.assertContains(response, "No massage today: please get medical care first")
         self.assertContains(response, "Please get urgent medical care today.")
-        self.assertContains(response, "call <strong>999</strong>", html=False)
-        self.assertContains(response, "call <strong>111</strong>", html=False)
+        self.assertContains(response, 'call <a href="tel:999"><strong>999</strong></a>', html=False)
+        self.assertContains(response, 'call <a href="tel:111"><strong>111</strong></a>', html=False)
         self.assertEqual(self.refreshed().hold_code, HoldCode.DAY_OF)
 
     def test_a_swollen_calf_shows_the_urgent_care_guidance(self):
@@ -351,7 +351,7 @@ class DeskTests(DayOfCase):
     def test_a_red_flag_at_the_desk_shows_the_client_the_urgent_care_guidance(self):
         response = self.client.post(self.walk_in_url, post(red_flag=True))
         self.assertContains(response, "Please get urgent medical care today.")
-        self.assertContains(response, "call <strong>999</strong>", html=False)
+        self.assertContains(response, 'call <a href="tel:999"><strong>999</strong></a>', html=False)
 
     def test_a_missing_answer_at_the_desk_gets_a_message_and_records_nothing(self):
         data = post()

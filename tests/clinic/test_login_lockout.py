@@ -41,7 +41,7 @@ class LoginLockoutTests(ClinicTestCase):
         for _ in range(5):
             self.log_in("lock@example.com")
         response = self.log_in("Client@Example.com", PASSWORD)
-        self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("client_dashboard"), fetch_redirect_response=False)
 
     def test_a_300_character_user_name_is_a_form_error(self):
         response = self.log_in(LONG_NAME, PASSWORD)

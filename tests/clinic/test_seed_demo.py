@@ -2,11 +2,13 @@ from io import StringIO
 
 import pyotp
 from django.core.management import CommandError, call_command
+from django.shortcuts import resolve_url
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from clinic.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from clinic.models import ClientProfile, Location, Room, Service, Therapist, User, WorkingHours
+from clinic.roles import start_page
 
 
 @override_settings(DEBUG=True)
@@ -51,16 +53,17 @@ class SeedDemoTests(TestCase):
             response = self.client.post(
                 reverse("login"), {"username": email, "password": DEMO_PASSWORD}
             )
-            self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+            start = resolve_url(start_page(user))
+            self.assertRedirects(response, start, fetch_redirect_response=False)
             if email != "client@example.com":
                 # Staff: the password alone opens nothing; the printed secret's code does.
-                home = self.client.get(reverse("home"))
-                self.assertTrue(home["Location"].startswith(reverse("two_factor_verify")))
+                page = self.client.get(start)
+                self.assertTrue(page["Location"].startswith(reverse("two_factor_verify")))
                 code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
                 response = self.client.post(
-                    reverse("two_factor_verify"), {"code": code, "next": reverse("home")}
+                    reverse("two_factor_verify"), {"code": code, "next": start}
                 )
-                self.assertRedirects(response, reverse("home"))
+                self.assertRedirects(response, start, fetch_redirect_response=False)
             self.assertEqual(self.client.get(reverse("home")).status_code, 200)
             self.client.post(reverse("logout"))
 

@@ -14,7 +14,9 @@ PRINT_SETTINGS = (
     "print(json.dumps({'debug': s.DEBUG, 'engine': db['ENGINE'], "
     "'options': db.get('OPTIONS', {}), 'conn_max_age': db.get('CONN_MAX_AGE'), "
     "'health': db.get('CONN_HEALTH_CHECKS'), 'hosts': s.ALLOWED_HOSTS, "
-    "'secure_cookie': s.SESSION_COOKIE_SECURE, 'ssl': s.SECURE_SSL_REDIRECT}))"
+    "'secure_cookie': s.SESSION_COOKIE_SECURE, 'ssl': s.SECURE_SSL_REDIRECT, "
+    "'site_url': s.SITE_URL, 'from_request': s.SITE_URL_FROM_REQUEST, "
+    "'tasks': s.TASKS['default']['BACKEND']}))"
 )
 
 
@@ -93,3 +95,31 @@ def test_env_example_lists_every_variable_the_settings_read():
     listed = set(re.findall(r"^#? ?([A-Z_]+)=", example, flags=re.MULTILINE))
     assert read, "the pattern found no settings"
     assert read <= listed, f"missing from .env.example: {sorted(read - listed)}"
+
+
+def test_make_run_needs_no_worker_and_links_use_its_port():
+    result = run_settings(DEBUG="on", PORT="8101")
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["tasks"] == "django_tasks.backends.immediate.ImmediateBackend"
+    assert loaded["site_url"] == "http://127.0.0.1:8101"
+    assert loaded["from_request"] is True
+
+
+def test_production_uses_the_worker_and_the_configured_address():
+    result = run_settings(
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="clinic.example.com",
+        SITE_URL="https://clinic.example.com/",
+        PORT="8101",
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["tasks"] == "django_tasks_db.DatabaseBackend"
+    assert loaded["site_url"] == "https://clinic.example.com"
+    assert loaded["from_request"] is False
+
+
+def test_an_explicit_tasks_backend_wins_in_debug():
+    result = run_settings(DEBUG="on", TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+    assert json.loads(result.stdout)["tasks"] == "django_tasks_db.DatabaseBackend"

@@ -295,7 +295,7 @@ class LogInOutTests(ClinicTestCase):
         response = self.client.post(
             reverse("login"), {"username": "Client@Example.COM", "password": PASSWORD}
         )
-        self.assertRedirects(response, reverse("home"))
+        self.assertRedirects(response, reverse("client_dashboard"))
         self.assertEqual(int(self.client.session["_auth_user_id"]), self.client_user.pk)
 
     def test_a_wrong_password_says_so_and_logs_nobody_in(self):
@@ -318,7 +318,7 @@ class LogInOutTests(ClinicTestCase):
         other = self.client.post(
             reverse("login"), {"username": "other@example.com", "password": PASSWORD}
         )
-        self.assertRedirects(other, reverse("home"))
+        self.assertRedirects(other, reverse("client_dashboard"))
 
     def test_log_out_is_a_post_and_ends_the_session(self):
         self.login(self.client_user)

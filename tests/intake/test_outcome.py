@@ -60,8 +60,8 @@ class OutcomePageTests(ClinicTestCase):
 
         self.assertContains(response, 'data-outcome="refer"')
         self.assertContains(response, "Please get urgent medical care today.")
-        self.assertContains(response, "<strong>999</strong>")
-        self.assertContains(response, "<strong>111</strong>")
+        self.assertContains(response, '<a href="tel:999"><strong>999</strong></a>', html=True)
+        self.assertContains(response, '<a href="tel:111"><strong>111</strong></a>', html=True)
         self.assertNotContains(response, "Book a visit")
         self.assertNotContains(response, "Suggested treatment")
         other = response.content.decode().split("data-other-flags")[1]

@@ -53,7 +53,7 @@ class ReviewQueueTests(ClinicTestCase):
         response = self.client.get(reverse("intake:review_queue"))
 
         self.assertEqual(list(response.context["waiting"]), [older, newer])
-        self.assertContains(response, "rash")
+        self.assertContains(response, "Rash")
         self.assertEqual(response["Cache-Control"], "no-store, private")
 
     def test_queue_query_count_does_not_grow_with_intakes(self):

@@ -27,8 +27,8 @@ class PlaceholderTests(SimpleTestCase):
             BODY, numbers={"emergency_number": "911", "urgent_advice_number": ""}
         )
 
-        self.assertIn("<h2>Call 911 now</h2>", html)
-        self.assertIn("call <strong>911</strong>", html)
+        self.assertIn('<h2>Call <a href="tel:911">911</a> now</h2>', html)
+        self.assertIn('call <strong><a href="tel:911">911</a></strong>', html)
         self.assertIn("call your doctor or local urgent care service.", html)
         self.assertNotIn("[[", html)
 
@@ -51,6 +51,18 @@ class PlaceholderTests(SimpleTestCase):
         self.assertNotIn("javascript:", html)
         self.assertNotIn('"alert', html)
 
+    def test_numbers_become_tappable_links_but_never_inside_a_link_or_an_attribute(self):
+        numbers = {"emergency_number": "+1 911", "urgent_advice_number": "111"}
+        html = render_markdown(
+            "[ring [[emergency_number]]](https://example.com/[[urgent_advice_number]]) "
+            "or [[urgent_advice_number]]",
+            numbers=numbers,
+        )
+        self.assertIn('<a href="https://example.com/111"', html)
+        self.assertIn(">ring +1 911</a>", html)
+        self.assertIn('or <a href="tel:111">111</a>', html)
+        self.assertNotIn("zqtel", html)
+
     def test_a_number_with_spaces_and_a_plus_sign_is_kept(self):
         self.assertEqual(
             fill_placeholders("[[emergency_number]]", {"emergency_number": "+44 20 7946"}),
@@ -68,7 +80,7 @@ class ArticlePageNumbersTests(TestCase):
 
         response = self.client.get(reverse("library:article", args=[article.slug]))
 
-        self.assertContains(response, "<h2>Call 911 now</h2>", html=True)
+        self.assertContains(response, '<h2>Call <a href="tel:911">911</a> now</h2>', html=True)
         self.assertNotContains(response, "999")
         self.assertNotContains(response, "[[")
 
@@ -79,8 +91,8 @@ class ArticlePageNumbersTests(TestCase):
         article = make_article("Warning signs", body=BODY)
 
         self.assertEqual(Location.objects.main().emergency_number, "112")
-        self.assertIn("call <strong>112</strong>", article.rendered_body)
-        self.assertIn("call 116 117.", article.rendered_body)
+        self.assertIn('call <strong><a href="tel:112">112</a></strong>', article.rendered_body)
+        self.assertIn('call <a href="tel:116117">116 117</a>.', article.rendered_body)
 
     def test_an_article_without_placeholders_does_not_look_up_the_location(self):
         article = make_article("Plain", body="Rest and drink water.")

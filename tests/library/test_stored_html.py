@@ -32,19 +32,25 @@ class StoredHtmlTests(ClinicTestCase):
         self.assertIn("<h2>When</h2>", stored)
         self.assertNotIn("<script", stored)
         self.assertNotIn("999", stored)  # the number is filled in when shown
-        self.assertIn("Call 999 now.", Article.objects.get(pk=self.article.pk).rendered_body)
+        self.assertIn(
+            'Call <a href="tel:999">999</a> now.',
+            Article.objects.get(pk=self.article.pk).rendered_body,
+        )
 
     def test_the_page_shows_the_stored_html_without_rendering_markdown(self):
         url = reverse("library:article", args=[self.article.slug])
         with mock.patch.object(rendering.markdown, "markdown") as markdown:
             response = self.client.get(url)
         markdown.assert_not_called()
-        self.assertContains(response, "Call 999 now.")
+        self.assertContains(response, 'Call <a href="tel:999">999</a> now.')
 
     def test_a_new_number_shows_without_saving_the_article_again(self):
         self.location.emergency_number = "112"
         self.location.save()
-        self.assertIn("Call 112 now.", Article.objects.get(pk=self.article.pk).rendered_body)
+        self.assertIn(
+            'Call <a href="tel:112">112</a> now.',
+            Article.objects.get(pk=self.article.pk).rendered_body,
+        )
 
     def test_changing_the_body_renders_it_again(self):
         article = Article.objects.get(pk=self.article.pk)
