@@ -122,7 +122,7 @@ class LibraryQueryTests(ClinicTestCase):
         with self.assertNumQueries(3):
             response = self.client.get(url)
         self.assertContains(response, "<h2>Drink water</h2>", html=True)
-        self.assertContains(response, "Call 999 if you feel unwell.")
+        self.assertContains(response, 'Call <a href="tel:999">999</a> if you feel unwell.')
 
     def test_the_library_home_is_two_queries_whatever_the_articles(self):
         url = reverse("library:home")
