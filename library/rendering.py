@@ -31,6 +31,11 @@ URL_SCHEMES = {"http", "https", "mailto"}
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 _WORD = re.compile(r"\w+")
+# A link whose ``href`` the sanitiser removed (``javascript:``, an unknown scheme) is left
+# as ``<a rel="...">text</a>``: invalid HTML (``rel`` needs ``href``) and a link to
+# nowhere. Its text is kept, the tag dropped. nh3's output quotes every attribute value
+# with ``"`` and never nests links, so the first ``</a>`` after it closes it.
+_LINK_WITHOUT_HREF = re.compile(r'<a(?:\s+(?!href=)[a-z-]+="[^"]*")*\s*>(.*?)</a>', re.DOTALL)
 
 # What a placeholder says when the clinic has no such number (or no location yet).
 PLACEHOLDER_FALLBACKS = {
@@ -75,7 +80,7 @@ def render_markdown(text, *, numbers=None):
     text = fill_placeholders(text, numbers)
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     html = re.sub(r"<(/?)h1(\s|>)", r"<\1h2\2", html)
-    return nh3.clean(
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -83,6 +88,7 @@ def render_markdown(text, *, numbers=None):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    return _LINK_WITHOUT_HREF.sub(r"\1", html)
 
 
 def count_words(text):
