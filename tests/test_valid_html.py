@@ -40,6 +40,7 @@ def nu_errors(folder: Path) -> list[dict]:
 @pytest.mark.skipif(
     JAVA is None, reason="Java is not installed: apt-get install default-jre-headless"
 )
+@pytest.mark.every_page
 @pytest.mark.django_db
 @override_settings(MEDIA_ROOT=walk.MEDIA_ROOT)
 def test_every_page_of_every_role_is_valid_html(tmp_path):

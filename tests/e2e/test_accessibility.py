@@ -34,6 +34,7 @@ def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+@pytest.mark.every_page
 @pytest.mark.django_db(transaction=True)
 @override_settings(MEDIA_ROOT=walk.MEDIA_ROOT)
 def test_every_page_of_every_role_passes_axe_at_phone_and_desktop_width(live_server, browser):
