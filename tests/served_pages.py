@@ -23,6 +23,9 @@ class World(walk.UrlWalkTests):
     def build(cls) -> World:
         """Create the walk's data in the current test's database (inside its time travel)."""
         cls.setUpTestData()
+        # A link the sanitiser strips: its page must still be valid HTML.
+        cls.article.body += "\n\nA [link to nowhere](javascript:alert(1)) in the text.\n"
+        cls.article.save()
         world = cls()
         world.filled_urls = {}
         world.client = Client()
