@@ -15,7 +15,7 @@ from bookings.models import (
     VisitAmendment,
 )
 from clinic.admin.clinic import ClosureAdmin, LocationAdmin
-from clinic.adminhelpers import HistoryAdmin
+from clinic.adminhelpers import AccessibleAdmin, HistoryAdmin
 from clinic.models import Closure, Location
 from intake.admin import ReadOnlyAdminMixin
 from intake.adminhelpers import HealthFieldsAdminMixin, HealthOnlyAdminMixin
@@ -137,7 +137,7 @@ class TreatmentPlanAdmin(HealthFieldsAdminMixin, HistoryAdmin):
 
 
 @admin.register(Reassessment)
-class ReassessmentAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReassessmentAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, AccessibleAdmin):
     """Reassessments are health data: read-only, with the health-data permission; logged."""
 
     list_display = ["appointment", "pain_start", "pain_now", "next_step", "by", "at"]
@@ -166,7 +166,7 @@ class ReassessmentAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(AccessibleAdmin):
     list_display = ["therapist", "created_at", "revoked_at"]
     list_select_related = ["therapist__user"]
     readonly_fields = ["created_at"]
@@ -186,7 +186,7 @@ class VisitAmendmentInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class VisitAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, AccessibleAdmin):
     """Visit notes: health data through and through. Read-only (notes change only by the
     author's correction within 24 hours, then by amendments, on the chart), and only with
     ``intake.view_health_data``; every page opened is logged."""
@@ -224,7 +224,7 @@ class VisitAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(VisitAmendment)
-class VisitAmendmentAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class VisitAmendmentAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, AccessibleAdmin):
     """Amendments to visit notes: read-only, health-data permission only, logged."""
 
     list_display = ["visit", "author_name", "created_at"]
@@ -251,7 +251,7 @@ class ReadOnlyChecksMixin:
 
 
 @admin.register(DayOfCheck)
-class DayOfCheckAdmin(HealthOnlyAdminMixin, ReadOnlyChecksMixin, admin.ModelAdmin):
+class DayOfCheckAdmin(HealthOnlyAdminMixin, ReadOnlyChecksMixin, AccessibleAdmin):
     """The day-of answers: health data, read-only, each page opened logged."""
 
     list_display = ["answered_at", "appointment", "outcome", "via"]
@@ -279,7 +279,7 @@ class DayOfCheckAdmin(HealthOnlyAdminMixin, ReadOnlyChecksMixin, admin.ModelAdmi
 
 
 @admin.register(AftercareCheck)
-class AftercareCheckAdmin(HealthOnlyAdminMixin, ReadOnlyChecksMixin, admin.ModelAdmin):
+class AftercareCheckAdmin(HealthOnlyAdminMixin, ReadOnlyChecksMixin, AccessibleAdmin):
     """The after-visit messages and replies: health data, read-only, each page logged."""
 
     list_display = ["sent_at", "appointment", "answer", "answered_at", "therapist_told_at"]

@@ -8,6 +8,7 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 
 from bookings.appointments import check_bookable
 from bookings.errors import BookingError
@@ -27,7 +28,9 @@ def _helper(label, *, method="post", css="btn-primary"):
     helper.form_method = method
     # Templates write the <form> tag themselves (hidden client field, action URL).
     helper.form_tag = False
-    button = Submit("submit", label)
+    # Each button its own id (crispy names every one "submit-id-submit"), so a page with
+    # two of these forms (the move page's day picker and times) has no duplicate id.
+    button = Submit("submit", label, css_id=f"submit-{slugify(label)}")
     # Replace crispy's default "btn btn-primary" rather than adding to it, so an outline
     # style keeps readable text.
     button.field_classes = f"btn {css}"
@@ -468,6 +471,8 @@ class MaintenanceForm(forms.Form):
     service = forms.ModelChoiceField(Service.objects.none(), empty_label=None, label="Treatment")
 
     def __init__(self, *args, **kwargs):
+        # Shown beside the plan change form, which has fields of the same names.
+        kwargs.setdefault("auto_id", "id_maintenance_%s")
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = _bookable_services()
         self.helper = _helper("Start the maintenance plan")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from clinic.access import has_health_permission
-from clinic.adminhelpers import HistoryAdmin
+from clinic.adminhelpers import AccessibleAdmin, HistoryAdmin
 from clinic.models import ClientProfile
 from intake.adminhelpers import HealthOnlyAdminMixin
 from intake.audit import log_access, log_reads
@@ -90,7 +90,7 @@ class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class IntakeAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, AccessibleAdmin):
     """Read-only, and only for staff granted ``intake.view_health_data``; every view logged."""
 
     list_display = [
@@ -125,7 +125,7 @@ class IntakeAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(HealthDataAccess)
-class HealthDataAccessAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class HealthDataAccessAdmin(HealthOnlyAdminMixin, ReadOnlyAdminMixin, AccessibleAdmin):
     """The access log: who read or changed whose health data. Itself health data.
 
     Readable with the health-data permission only (owners have it); each reading is

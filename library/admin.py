@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from clinic import clock
-from clinic.adminhelpers import HistoryAdmin
+from clinic.adminhelpers import AccessibleAdmin, HistoryAdmin
 from library.forms import ArticleAdminForm
 from library.models import Article, Tag, Topic
 
@@ -51,7 +51,7 @@ class TopicAdmin(HistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AccessibleAdmin):
     list_display = ["name", "article_count"]
     search_fields = ["name"]
 

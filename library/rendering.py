@@ -33,6 +33,11 @@ URL_SCHEMES = {"http", "https", "mailto"}
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 _WORD = re.compile(r"\w+")
+# A link whose ``href`` the sanitiser removed (``javascript:``, an unknown scheme) is left
+# as ``<a rel="...">text</a>``: invalid HTML (``rel`` needs ``href``) and a link to
+# nowhere. Its text is kept, the tag dropped. nh3's output quotes every attribute value
+# with ``"`` and never nests links, so the first ``</a>`` after it closes it.
+_LINK_WITHOUT_HREF = re.compile(r'<a(?:\s+(?!href=)[a-z-]+="[^"]*")*\s*>(.*?)</a>', re.DOTALL)
 
 # What a placeholder says when the clinic has no such number (or no location yet).
 PLACEHOLDER_FALLBACKS = {
@@ -134,6 +139,7 @@ def render_markdown(text, *, numbers=None):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    html = _LINK_WITHOUT_HREF.sub(r"\1", html)
     # The numbers go in after sanitising: each is only the characters a phone number
     # uses (see fill_placeholders), and the link is built here, not from the text.
     return _link_numbers(html, found)

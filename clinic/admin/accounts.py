@@ -6,11 +6,18 @@ Every change of who may read health data is logged (DESIGN.md, "Who uses it").
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    ReadOnlyPasswordHashWidget,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
 from django.contrib.auth.models import Group, Permission
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.access import HEALTH_PERMISSION, is_owner_account
+from clinic.adminhelpers import AccessibleAdmin
 from clinic.models import AccountEvent, SignInEvent, User
 from clinic.security import twofactor
 
@@ -81,10 +88,42 @@ def log_access_changes(*, actor, target, before, after):
         )
 
 
+class PasswordHashWidget(ReadOnlyPasswordHashWidget):
+    """The account's password summary as valid HTML: Django puts ``disabled`` on its
+    ``<div>``, which only form controls may have (the field stays disabled), and
+    ``aria-describedby`` naming a help text id the page never gives (the help text is
+    shown beside it, for a ``<div>`` that is no input)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        context["widget"]["attrs"].pop("aria-describedby", None)
+        return context
+
+
+class AccountChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields.get("password")
+        if password is not None:
+            password.widget = PasswordHashWidget(attrs=password.widget.attrs)
+
+
+class AccountPasswordForm(AdminPasswordChangeForm):
+    # Django's admin shows this help text inside a <p>, where its <ul> is invalid HTML;
+    # the warning keeps its id, which the page's style and script show and hide.
+    usable_password_help_text = SetUnusablePasswordMixin.usable_password_help_text + (
+        ' <span id="id_unusable_warning" class="warning">'
+        "If disabled, the current password for this user will be lost.</span>"
+    )
+
+
 @admin.register(User)
-class UserAdmin(OwnersOnlyChangeMixin, DjangoUserAdmin):
+class UserAdmin(OwnersOnlyChangeMixin, AccessibleAdmin, DjangoUserAdmin):
     """Owners manage accounts; clinic admins may only look (to pick a therapist's account)."""
 
+    form = AccountChangeForm
+    change_password_form = AccountPasswordForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "roles", "is_staff", "is_active"]
     list_filter = ["groups", "is_staff", "is_active"]
@@ -164,7 +203,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(OwnersOnlyChangeMixin, DjangoGroupAdmin):
+class GroupAdmin(OwnersOnlyChangeMixin, AccessibleAdmin, DjangoGroupAdmin):
     """Roles. The health-data permission is never a role's: it is granted person by person."""
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -178,7 +217,7 @@ class GroupAdmin(OwnersOnlyChangeMixin, DjangoGroupAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
+class AccountEventAdmin(AccessibleAdmin):
     """Who changed accounts, permissions and profile links: for owners to read."""
 
     list_display = ["at", "action", "target_email", "actor_email", "detail"]

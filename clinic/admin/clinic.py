@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 
 from clinic.access import is_owner_account
 from clinic.accounts import email_changed
-from clinic.adminhelpers import HistoryAdmin
+from clinic.adminhelpers import AccessibleAdmin, HistoryAdmin
 from clinic.models import (
     AccountEvent,
     ClientProfile,
@@ -68,7 +68,7 @@ class LocationAdmin(HistoryAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(AccessibleAdmin):
     list_display = ["location", "start_date", "end_date", "reason"]
     list_filter = ["location"]
     list_select_related = ["location"]
@@ -77,7 +77,7 @@ class ClosureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(AccessibleAdmin):
     list_display = ["name", "location", "active"]
     list_filter = ["location", "active"]
     list_select_related = ["location"]
@@ -85,7 +85,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Technique)
-class TechniqueAdmin(admin.ModelAdmin):
+class TechniqueAdmin(AccessibleAdmin):
     list_display = ["name", "code", "service_count"]
     prepopulated_fields = {"code": ["name"]}
     search_fields = ["name"]
@@ -181,7 +181,7 @@ class TimeOffInline(admin.TabularInline):
 
 
 @admin.register(Therapist)
-class TherapistAdmin(admin.ModelAdmin):
+class TherapistAdmin(AccessibleAdmin):
     list_display = ["name", "email", "registration_number", "technique_list", "active"]
     list_filter = ["active", "techniques", "locations"]
     list_select_related = ["user"]
@@ -221,7 +221,7 @@ class TherapistAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(admin.ModelAdmin):
+class WorkingHoursAdmin(AccessibleAdmin):
     list_display = [
         "therapist",
         "weekday",
@@ -236,7 +236,7 @@ class WorkingHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(AccessibleAdmin):
     list_display = ["therapist", "start", "end", "reason"]
     list_filter = ["therapist"]
     list_select_related = ["therapist__user"]

@@ -50,7 +50,19 @@ class RenderingTests(SimpleTestCase):
         )
         self.assertNotIn("javascript", html.lower())
         self.assertNotIn("data:", html)
-        self.assertIn(">one</a>", html)
+        # A link left without an address is no link: its text stays, the tag goes (an
+        # <a> with rel and no href is invalid HTML).
+        self.assertNotIn("<a", html)
+        self.assertEqual(html, "<p>one two three four</p>")
+
+    def test_a_stripped_link_keeps_its_formatted_text_and_the_links_around_it(self):
+        html = render_markdown(
+            '[*one*](javascript:alert(1)) [two](/ok "a > b") <a title="x>y" href="vbscript:1">3</a>'
+        )
+        self.assertEqual(
+            html,
+            '<p><em>one</em> <a href="/ok" title="a &gt; b" rel="noopener noreferrer">two</a> 3</p>',
+        )
 
     def test_safe_links_are_kept_with_noopener_noreferrer(self):
         html = render_markdown(
