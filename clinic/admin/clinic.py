@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from clinic.access import is_owner_account
 from clinic.accounts import email_changed
-from clinic.adminhelpers import HistoryAdmin
+from clinic.adminhelpers import HistoryAdmin, SafeRelatedFieldsMixin
 from clinic.models import (
     AccountEvent,
     ClientProfile,
@@ -146,7 +146,7 @@ class TimeOffInline(admin.TabularInline):
 
 
 @admin.register(Therapist)
-class TherapistAdmin(admin.ModelAdmin):
+class TherapistAdmin(SafeRelatedFieldsMixin, admin.ModelAdmin):
     list_display = ["name", "email", "registration_number", "technique_list", "active"]
     list_filter = ["active", "techniques", "locations"]
     list_select_related = ["user"]
