@@ -49,9 +49,11 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = {k: (v or "") for k, v in attrs}
         if tag == "form":
-            self.form = Form(a.get("action", ""), a.get("method", "get").lower(), a.get("enctype", ""))
+            self.form = Form(
+                a.get("action", ""), a.get("method", "get").lower(), a.get("enctype", "")
+            )
             self.forms.append(self.form)
-        if self.form is None or "name" not in a and tag in ("input", "select", "textarea"):
+        if self.form is None or ("name" not in a and tag in ("input", "select", "textarea")):
             return
         if tag == "input":
             kind = a.get("type", "text").lower()
