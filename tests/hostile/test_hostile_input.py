@@ -148,6 +148,16 @@ hostile_values = st.one_of(
     text_like.map(lambda s: s + SCRIPT),
     st.text(alphabet=st.characters(max_codepoint=0x20), min_size=1, max_size=8),
 )
+# Uploads: (first bytes, claimed content type, file name ending), picked by the value.
+UPLOAD_KINDS = [
+    (b"%PDF-1.4 ", "application/pdf", ".pdf"),
+    (b"", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/jpeg", ".png"),
+    (b"<svg onload=alert(1)>", "image/svg+xml", ".svg"),
+    (b"MZ\x90\x00", "application/pdf", ".pdf.exe"),
+    (b"%PDF-1.4 ", "text/html", ""),
+    (b"GIF89a", "", "/../../etc/passwd"),
+]
 # Which field (an index into the form's fields, a name in regression examples) gets what.
 picks = st.lists(
     st.tuples(st.integers(min_value=0, max_value=200), hostile_values), min_size=1, max_size=3
@@ -370,26 +380,23 @@ class HostileInputTests(hypothesis_django.TestCase, walk.UrlWalkTests):
         return self._forms
 
     def multipart(self, data, form):
-        """Files get the hostile values as their name, type and bytes."""
+        """A file field gets the hostile value as its name, its bytes, or both, under a
+        content type that is a lie more often than not; other fields go as text (the
+        test client can only send UTF-8 in a multipart body)."""
         out = {}
         for name, values in data.items():
             value = values[0] if values else ""
-            if name in form.fields and not form.fields[name] and name == "document":
-                raw = (
-                    value
-                    if isinstance(value, bytes)
-                    else str(value).encode("utf-8", "surrogatepass")
-                )
-                safe_name = str(value)[:200].encode("utf-8", "replace").decode() or "x"
+            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+            text = text.encode("utf-8", "replace").decode()
+            if name in form.fields and not form.fields[name]:  # a file input
+                raw = value if isinstance(value, bytes) else str(value).encode("utf-8", "replace")
+                kind = len(raw) % len(UPLOAD_KINDS)
+                prefix, content_type, suffix = UPLOAD_KINDS[kind]
                 out[name] = SimpleUploadedFile(
-                    safe_name.replace("\x00", "") + ".pdf",
-                    b"%PDF-1.4 " + raw,
-                    content_type="application/pdf",
+                    (text[:300] or "x") + suffix, prefix + raw, content_type=content_type
                 )
             else:
-                if isinstance(value, bytes):
-                    value = value.decode("utf-8", "replace")
-                out[name] = str(value).encode("utf-8", "replace").decode()
+                out[name] = text
         return out
 
     # --- The properties ---------------------------------------------------------------
@@ -546,6 +553,7 @@ EXAMPLES: dict[str, list[list[tuple[Any, Any]]]] = {
     "client_edit": [[("first_name", "\ud800"), ("email", b"\xff\xfe")]],
     "library_search": [[("q", "\x00")], [("q", "x\udfffy")]],
     "plan_move": [[("index", "9223372036854775808")]],
+    "clearance": [[("document", SCRIPT)], [("document", "a\x00b")], [("codes", "\x00")]],
 }
 
 
