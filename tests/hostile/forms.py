@@ -24,8 +24,8 @@ class Form:
         can be), submit buttons left out."""
         data = {name: list(values) for name, values in self.fields.items()}
         for name, values in self.choices.items():
-            if any(data.get(name, [])) or not any(values):
-                continue
+            if any(data.get(name, [])) or not any(values) or name.endswith("DELETE"):
+                continue  # answered, nothing to choose, or an inline row's "delete" box
             data[name] = ["no" if "no" in values else next((v for v in values if v), values[0])]
         return data
 
