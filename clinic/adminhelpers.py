@@ -1,9 +1,14 @@
 """Pieces every app's admin shares."""
 
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
-from django.core.exceptions import PermissionDenied
-from django.forms import BoundField, MultiWidget, SplitDateTimeWidget
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.forms import BoundField, ModelMultipleChoiceField, MultiWidget, SplitDateTimeWidget
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -102,9 +107,75 @@ class AccessibleAutocompleteSelect(AutocompleteSelect):
         return groups
 
 
+def can_be_key(field, value) -> bool:
+    """Whether ``value`` can be looked up in ``field`` (a primary or other key) without the
+    database refusing it: of the right type, and in the column's range for a number."""
+    try:
+        python = field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    if isinstance(python, int):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        if (low is not None and python < low) or (high is not None and python > high):
+            return False
+    return True
+
+
+def _key_field(db_field):
+    remote = db_field.remote_field
+    opts = remote.model._meta
+    return opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
+
+
+class KeyCheckedModelMultipleChoiceField(ModelMultipleChoiceField):
+    """A many-to-many choice that refuses a value no key can have with the form's own
+    "not a valid value" error (SQLite raised OverflowError for a huge number)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        if not isinstance(value, (list, tuple, set, frozenset)):
+            return super()._check_values(value)
+        for item in value:
+            if isinstance(item, str) and not can_be_key(key, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)
+
+
+class _ReadableKeysOnly:
+    """An autocomplete widget that shows a posted value again only if it can be a key.
+
+    Django's autocomplete widgets look the posted values up to show the form again with
+    its errors; a value that is not a number (or is out of the column's range) made that
+    look-up raise, turning a refused form into a 500.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        key = _key_field(self.field)
+        readable = [item for item in value if can_be_key(key, item)]
+        return super().optgroups(name, readable, attr)
+
+
+class SafeAutocompleteSelect(_ReadableKeysOnly, AccessibleAutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_ReadableKeysOnly, AutocompleteSelectMultiple):
+    pass
+
+
 class AccessibleAdmin(admin.ModelAdmin):
-    """The base of every ModelAdmin here: every input of its forms, inlines and editable
-    changelist has an accessible name (tests/test_admin_accessibility.py checks all are)."""
+    """The base of every ModelAdmin here.
+
+    Every input of its forms, inlines and editable changelist has an accessible name
+    (tests/test_admin_accessibility.py checks all are), and a change form posted with
+    hand-made ids (not numbers, or numbers no row can have) is shown again with its
+    errors, never a 500 (tests/hostile).
+    """
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -114,10 +185,18 @@ class AccessibleAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = AccessibleAutocompleteSelect(
+            kwargs["widget"] = SafeAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", KeyCheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changelist_formset(self, request, **kwargs):
         return labelled_rows(super().get_changelist_formset(request, **kwargs))

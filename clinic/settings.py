@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "clinic.security.middleware.SessionPolicyMiddleware",
     # Until a code is entered, a two-factor account reaches only set-up, code and log-out.
     "clinic.security.middleware.TwoFactorMiddleware",
+    # A NUL character in any form value or search: a 400 page, before any view.
+    "clinic.middleware.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -244,7 +244,7 @@ class AccountEventAdmin(AccessibleAdmin):
 
 
 @admin.register(SignInEvent)
-class SignInEventAdmin(admin.ModelAdmin):
+class SignInEventAdmin(AccessibleAdmin):
     """Sign-ins, failures, lockouts and two-step events: for owners to read."""
 
     list_display = ["at", "kind", "email", "ip", "detail"]
