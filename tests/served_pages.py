@@ -11,7 +11,14 @@ from django.test import Client
 from tests import test_url_walk as walk
 
 # Responses that are not pages: files, feeds, JSON.
-NOT_PAGES = {"bookings:feed", "intake:document", "admin:jsi18n", "admin:autocomplete"}
+# Responses that are not HTML pages: files, feeds, scripts, JSON, the plain-text health check.
+NOT_PAGES = {
+    "bookings:feed",
+    "intake:document",
+    "admin:jsi18n",
+    "admin:autocomplete",
+    "healthz",
+}
 
 
 class World(walk.UrlWalkTests):
