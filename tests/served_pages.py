@@ -10,7 +10,6 @@ from django.test import Client
 
 from tests import test_url_walk as walk
 
-# Responses that are not pages: files, feeds, JSON.
 # Responses that are not HTML pages: files, feeds, scripts, JSON, the plain-text health check.
 NOT_PAGES = {
     "bookings:feed",
