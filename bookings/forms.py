@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from bookings.appointments import check_bookable
 from bookings.errors import BookingError
 from bookings.models import PlanKind, TreatmentPlan, Visit
-from bookings.visits import AMENDMENT_MAX_LENGTH, PRESSURES_USED
+from bookings.visits import AMENDMENT_MAX_LENGTH, DETAIL_FIELDS, PRESSURES_USED
 from clinic import clock, contact
 from clinic.forms import DateField
 from clinic.models import Service, Technique, Therapist, Weekday
@@ -255,18 +255,7 @@ class VisitForm(forms.ModelForm):
 
     class Meta:
         model = Visit
-        fields = [
-            "pain_score",
-            "pain_after",
-            "client_reports",
-            "findings",
-            "notes",
-            "plan_next",
-            "areas_worked",
-            "technique_used",
-            "pressure_used",
-            "home_care",
-        ]
+        fields = list(DETAIL_FIELDS)
         labels = {
             "pain_score": "Pain before the session (0–10)",
             "pain_after": "Pain after the session (0–10)",

@@ -216,8 +216,27 @@ class GroupAdmin(OwnersOnlyChangeMixin, AccessibleAdmin, DjangoGroupAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class OwnersReadOnlyMixin:
+    """A log for owners to read: nobody adds, changes or deletes a row."""
+
+    def has_module_permission(self, request):
+        return is_owner_account(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_owner_account(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AccountEvent)
-class AccountEventAdmin(AccessibleAdmin):
+class AccountEventAdmin(OwnersReadOnlyMixin, AccessibleAdmin):
     """Who changed accounts, permissions and profile links: for owners to read."""
 
     list_display = ["at", "action", "target_email", "actor_email", "detail"]
@@ -227,24 +246,9 @@ class AccountEventAdmin(AccessibleAdmin):
     fields = ["at", "action", "actor_name", "actor_email", "target_email", "detail"]
     readonly_fields = fields
 
-    def has_module_permission(self, request):
-        return is_owner_account(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_owner_account(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SignInEvent)
-class SignInEventAdmin(AccessibleAdmin):
+class SignInEventAdmin(OwnersReadOnlyMixin, AccessibleAdmin):
     """Sign-ins, failures, lockouts and two-step events: for owners to read."""
 
     list_display = ["at", "kind", "email", "ip", "detail"]
@@ -253,18 +257,3 @@ class SignInEventAdmin(AccessibleAdmin):
     date_hierarchy = "at"
     fields = ["at", "kind", "email", "ip", "user_agent", "detail"]
     readonly_fields = fields
-
-    def has_module_permission(self, request):
-        return is_owner_account(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_owner_account(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
