@@ -15,6 +15,7 @@ from bookings.errors import BookingError
 from bookings.models import PlanKind, TreatmentPlan, Visit
 from bookings.visits import AMENDMENT_MAX_LENGTH, PRESSURES_USED
 from clinic import clock, contact
+from clinic.formhtml import fields_html
 from clinic.forms import DateField
 from clinic.models import Service, Technique, Therapist, Weekday
 from clinic.validators import validate_sensible_date
@@ -163,6 +164,12 @@ class SlotSearchForm(OfferedByTherapistMixin, forms.Form):
         self.fields["therapist"].set_instances(self.therapists.values())
         self.helper = _helper("Show free times", method="get")
         self.helper.disable_csrf = True
+
+    def as_bootstrap(self):
+        """The fields and button as ``{% crispy form %}`` writes them, in Python (crispy's
+        templates took most of the page's time)."""
+        button = self.helper.inputs[0]
+        return fields_html(self, submit=(button.value, button.id, button.field_classes))
 
     def clean_day(self):
         day = self.cleaned_data["day"]
