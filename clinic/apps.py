@@ -7,4 +7,8 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
+        from clinic import cached
         from clinic.security import signals  # noqa: F401  (connects the receivers)
+
+        # Saving or deleting what clinic.cached keeps forgets it.
+        cached.connect()

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.utils import timezone
 
+from clinic import cached
 from clinic.models import Location
 
 
@@ -24,7 +25,7 @@ def zone(location: Location | None = None) -> zoneinfo.ZoneInfo:
     One query when no location is given (the main location).
     """
     if location is None:
-        location = Location.objects.main()
+        location = cached.main_location()
     if location is None:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
     # Location.zone is not annotated (models are outside mypy's files).

@@ -13,7 +13,7 @@ from datetime import date, time
 
 from django.db.models import Max, Min
 
-from clinic import clock
+from clinic import cached, clock
 from clinic.models import Location, Weekday, WorkingHours
 
 
@@ -125,7 +125,7 @@ class Contact:
 
 def clinic_contact() -> Contact | None:
     """The main location's contact details and opening hours (two queries)."""
-    location = Location.objects.main()
+    location = cached.main_location()
     if location is None:
         return None
     return Contact(location=location, hours=opening_hours(location))

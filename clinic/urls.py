@@ -53,4 +53,5 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.healthz, name="healthz"),
+    path("healthz/page/", views.healthz_page, name="healthz_page"),
 ]

@@ -199,3 +199,12 @@ def healthz(request):
     """A trivial page: the application answers, with no database work. For a load
     balancer's health check, and the baseline ``manage.py bench`` compares pages with."""
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def healthz_page(request):
+    """The trivial page with the site's layout: ``base.html`` (navigation, footer,
+    context processors) and no query for an anonymous visitor. ``manage.py bench``
+    compares the pages with it as well as with ``healthz``: it is what any page of
+    this stack costs before its own work."""
+    return render(request, "clinic/healthz.html")

@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
+from clinic.formhtml import field_html
 from library.models import Article
 
 
@@ -21,6 +22,11 @@ class SearchForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.attrs = {"role": "search"}
         self.helper.add_input(Submit("", "Search"))
+
+    def q_html(self):
+        """The search box as ``as_crispy_field`` writes it, without crispy's templates (on
+        every library page)."""
+        return field_html(self["q"])
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())

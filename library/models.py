@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic import clock
+from clinic import cached, clock
 from clinic.dates import add_years
-from clinic.models import Location
 from clinic.validators import validate_sensible_date
 from library.rendering import count_words, fill_rendered, has_tokens, render_stored
 
@@ -34,7 +33,7 @@ def clinic_numbers():
     The same numbers the health-form outcome page shows, so an article never tells a
     client to call another country's emergency services.
     """
-    location = Location.objects.main()
+    location = cached.main_location()
     if location is None:
         return {}
     return {

@@ -2,9 +2,12 @@
 
 Starts gunicorn on the benchmark database (debug off, as in production), logs in a
 benchmark client and therapist, and puts ``concurrency`` clients on each page in turn,
-``rounds`` times interleaved, with the trivial page (``/healthz/``) in every round. Each
-page is reported as requests per second, as a share of the trivial page's in the same
-run (the aim: at least half), and its 99th-percentile latency (the aim: under 150 ms on a
+``rounds`` times interleaved, with two references in every round: the trivial page
+(``/healthz/``: plain text, no template, session or query) and the layout page
+(``/healthz/page/``: ``base.html`` with its navigation and footer, no query). Each page
+is reported as requests per second, as a share of both references' in the same run (the
+aim, at least half, is judged against the layout page: the cost of any page of this
+stack before its own work), and its 99th-percentile latency (the aim: under 150 ms on a
 quiet machine). The load comes from ``hey`` when it is installed (Debian: ``apt-get
 install hey``), else from a bounded Python generator (threads, one request at a time
 each) that shares the machine's cores with the server, so it flatters the slow pages
@@ -32,8 +35,11 @@ from django.db.models.functions import Length
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import ClientProfile, Role, User
+from clinic.roles import is_staff_member
 from intake.models import Condition, Intake
 from library.models import Article, Topic
 
@@ -85,6 +91,7 @@ class PageLoad:
         )
         pages = [
             ("trivial page (/healthz/)", reverse("healthz"), None),
+            ("layout page (/healthz/page/)", reverse("healthz_page"), None),
             ("booking slot page", book, self.cookie(client_user)),
             ("library home", reverse("library:home"), None),
             (
@@ -162,8 +169,18 @@ class PageLoad:
 
     @staticmethod
     def cookie(user):
+        """A signed-in session's cookie; a staff member's session has entered its
+        two-step code too (a confirmed authenticator device named in the session, as
+        the code page leaves it), or every staff page would send it to the code page."""
         browser = Client()
         browser.force_login(user)
+        if is_staff_member(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="Bench device", confirmed=True)
+            session = browser.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return (
             f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
@@ -256,13 +273,17 @@ class PageLoad:
             f"on {os.cpu_count()} cores:"
         )
         trivial = figures[pages[0][0]].rate
+        layout = figures[pages[1][0]].rate
         for name, _, _ in pages:
             row = figures[name]
-            share = row.rate / trivial if trivial else 0.0
             verdict = ""
             if name != pages[0][0]:
-                verdict = "ok" if share >= PAGE_SHARE_AIM else f"MISSED (aim {PAGE_SHARE_AIM:.0%})"
-                verdict = f"  {share:5.0%} of trivial: {verdict}"
+                share = row.rate / trivial if trivial else 0.0
+                verdict = f"  {share:4.0%} of trivial"
+            if name not in (pages[0][0], pages[1][0]):
+                share = row.rate / layout if layout else 0.0
+                aim = "ok" if share >= PAGE_SHARE_AIM else f"MISSED (aim {PAGE_SHARE_AIM:.0%})"
+                verdict += f", {share:4.0%} of layout page: {aim}"
             p99 = "ok" if row.p99 < P99_AIM_MS else f"over {P99_AIM_MS} ms"
             errors = f"  {row.errors} errors" if row.errors else ""
             self.out.write(

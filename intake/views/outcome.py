@@ -7,9 +7,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from clinic import clock
+from clinic import cached, clock
 from clinic.access import no_store
-from clinic.models import Location, Technique
+from clinic.models import Technique
 from intake.access import is_owner
 from intake.audit import log_access
 from intake.eligibility import can_book
@@ -45,7 +45,7 @@ def outcome(request, public_id):
     flags = list(intake.flags.all())
     today = clock.today()
     # Clients are not tied to one location; the emergency numbers are the country's.
-    location = Location.objects.main()
+    location = cached.main_location()
     urgent = any(f.urgent for f in flags)
     latest_review = intake.reviews.first() if intake.decision else None
     conditions = {c.code: c for c in Condition.objects.filter(code__in=intake.answers)}

@@ -13,6 +13,7 @@ from bookings.models import Appointment
 from bookings.planning import recommend_plan
 from bookings.plans import book_plan
 from bookings.proposals import propose_plan
+from clinic import cached
 from clinic.models import User
 from tests.base import ClinicTestCase, make_service, make_therapist
 from tests.bookings.helpers import utc, weekday_hours
@@ -55,6 +56,7 @@ class PlanBookingQueryCountTests(ClinicTestCase):
         short = self.proposal(score=5)  # once a week for 3 weeks, then a reassessment
         long = self.proposal(score=8)  # twice a week for 4 weeks, then a reassessment
         self.assertEqual((len(short.sessions), len(long.sessions)), (4, 9))
+        cached.main_location()  # both bookings find the main location in the cache
         short_plan, short_count = self.book(short)
         short_plan.appointments.update(status="cancelled")
         long_plan, long_count = self.book(long)

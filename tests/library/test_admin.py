@@ -75,6 +75,7 @@ class ArticleAdminTests(ClinicTestCase):
         self.assertEqual([a.title for a in response.context["cl"].result_list], ["Tagged"])
 
     def test_the_list_query_count_does_not_grow_with_articles(self):
+        self.client.get(CHANGELIST)  # fills the cache (clinic.cached: the main location)
         with CaptureQueriesContext(connection) as before:
             self.client.get(CHANGELIST)
         for n in range(5):
