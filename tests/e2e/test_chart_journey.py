@@ -281,7 +281,10 @@ def test_every_issue_11_page_fits_a_phone(live_server, browser):
     )
     today = data["ahead"]
     Appointment.objects.filter(pk=today.pk).update(
-        start=now - timedelta(minutes=30), end=now + timedelta(minutes=30)
+        start=now - timedelta(minutes=30),
+        end=now + timedelta(minutes=30),
+        # The range the exclusion constraints hold moves with it (end plus the buffer).
+        blocked_until=now + timedelta(minutes=30 + today.service.buffer_minutes),
     )
     checks.record_day_of(
         today, {**dict.fromkeys(checks.ANSWERS, False), "painkillers": True}, via="link"
