@@ -271,14 +271,20 @@ def deliver_aftercare_notice(check):
     address = appointment.therapist.user.email
     if not address:
         return None
-    context = {
+    return _send("therapist_aftercare", to=address, context=_therapist_context(appointment))
+
+
+def _therapist_context(appointment, **extra):
+    """What a notice to the appointment's therapist names: the visit and the client's
+    short name, with a link to the appointment page; never a health detail."""
+    return {
         "appointment": appointment,
         "therapist": appointment.therapist,
         "client_name": calendars.client_short_name(appointment.client),
         "client": appointment.client,
         "detail_url": _url("bookings:appointment_detail", appointment.pk),
+        **extra,
     }
-    return _send("therapist_aftercare", to=address, context=context)
 
 
 def deliver_therapist_notice(appointment, kind):
@@ -292,15 +298,7 @@ def deliver_therapist_notice(appointment, kind):
     address = appointment.therapist.user.email
     if not address:
         return None
-    context = {
-        "appointment": appointment,
-        "therapist": appointment.therapist,
-        "client_name": calendars.client_short_name(appointment.client),
-        "client": appointment.client,
-        "kind": kind,
-        "detail_url": _url("bookings:appointment_detail", appointment.pk),
-        "review_url": _review_url(appointment.client),
-    }
+    context = _therapist_context(appointment, kind=kind, review_url=_review_url(appointment.client))
     return _send("therapist_checkin", to=address, context=context)
 
 
